@@ -3,9 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_create.h"
 #include "instance.h"
 #include "log.h"
 #include "object_map.h"
+#include "physdev.h"
+#include "queue.h"
+#include "session_runtime.h"
 #include "settings.h"
 
 static struct vkv4l2_object_map devices = VKV4L2_OBJECT_MAP_INIT;
@@ -26,6 +30,31 @@ static VkLayerDeviceCreateInfo *find_device_info(const VkDeviceCreateInfo *ci,
             return info;
     }
     return NULL;
+}
+
+/* Decode queues and the driver queue the layer submits to. */
+static VkResult setup_video(struct vkv4l2_device *dev, const struct vkv4l2_device_plan *plan)
+{
+    if (plan->decode_queue_count) {
+        dev->vtbl.GetDeviceQueue(dev->handle, plan->driver_queue_family, plan->driver_queue_index,
+                                 &dev->driver_queue);
+        /* Created below the loader: give it the loader's dispatch so that
+         * a layer below ours can dispatch on it. */
+        if (plan->driver_queue_is_spare &&
+            dev->set_loader_data(dev->handle, dev->driver_queue) != VK_SUCCESS)
+            return VK_ERROR_INITIALIZATION_FAILED;
+        dev->driver_queue_family = plan->driver_queue_family;
+    }
+    dev->decode_queues = calloc(plan->decode_queue_count + 1, sizeof(*dev->decode_queues));
+    if (!dev->decode_queues)
+        return VK_ERROR_OUT_OF_HOST_MEMORY;
+    for (uint32_t i = 0; i < plan->decode_queue_count; i++) {
+        VkResult r = vkv4l2_queue_create(dev, dev->decode_family, i, &dev->decode_queues[i]);
+        if (r != VK_SUCCESS)
+            return r;
+        dev->decode_queue_count++;
+    }
+    return VK_SUCCESS;
 }
 
 static VkResult create_device(VkPhysicalDevice physicalDevice,
@@ -49,10 +78,43 @@ static VkResult create_device(VkPhysicalDevice physicalDevice,
     struct vkv4l2_device *dev = calloc(1, sizeof(*dev));
     if (!dev)
         return VK_ERROR_OUT_OF_HOST_MEMORY;
+    pthread_mutex_init(&dev->driver_queue_lock, NULL);
+    struct vkv4l2_object_map *maps[] = {
+        &dev->images, &dev->image_views, &dev->buffers, &dev->memories, &dev->sessions,
+        &dev->session_params, &dev->query_pools, &dev->cmd_pools, &dev->cmd_buffers,
+        &dev->timeline_semaphores,
+    };
+    for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+        vkv4l2_object_map_init(maps[i]);
+
+    /* The driver must not see the layer's family or extensions. */
+    struct vkv4l2_physdev *pd = vkv4l2_physdev_probed(physicalDevice);
+    struct vkv4l2_arena arena = VKV4L2_ARENA_INIT;
+    VkDeviceCreateInfo info = *pCreateInfo;
+    VkQueueFamilyProperties families[64];
+    struct vkv4l2_device_plan plan = { 0 };
+    if (pd && pd->video) {
+        uint32_t nfam = pd->driver_family_count < 64 ? pd->driver_family_count : 64;
+        inst->vtbl.GetPhysicalDeviceQueueFamilyProperties(physicalDevice, &nfam, families);
+        plan = (struct vkv4l2_device_plan){
+            .decode_family = pd->decode_family,
+            .driver_families = families,
+            .driver_family_count = nfam,
+            .driver_api_version = pd->driver_api_version,
+            .driver_has_modifier_ext = pd->has_modifier_ext,
+        };
+        VkResult r = vkv4l2_device_plan_create_info(&plan, pCreateInfo, &arena, &info);
+        if (r != VK_SUCCESS) {
+            vkv4l2_arena_fini(&arena);
+            free(dev);
+            return r;
+        }
+    }
 
     link->u.pLayerInfo = layer_info->pNext;
-    VkResult res = next_create(physicalDevice, pCreateInfo, pAllocator, pDevice);
+    VkResult res = next_create(physicalDevice, &info, pAllocator, pDevice);
     link->u.pLayerInfo = layer_info;
+    vkv4l2_arena_fini(&arena);
     if (res != VK_SUCCESS) {
         free(dev);
         return res;
@@ -61,16 +123,28 @@ static VkResult create_device(VkPhysicalDevice physicalDevice,
     dev->handle = *pDevice;
     dev->physdev = physicalDevice;
     dev->inst = inst;
+    dev->pd = pd;
     dev->next_gdpa = next_gdpa;
     dev->set_loader_data = loader_cb ? loader_cb->u.pfnSetDeviceLoaderData : NULL;
     vkuInitDeviceDispatchTable(*pDevice, &dev->vtbl, next_gdpa);
+    dev->video = pd && pd->video && plan.video_enabled && dev->set_loader_data;
+    dev->decode_family = pd ? pd->decode_family : 0;
+    dev->api_version = pd ? pd->driver_api_version : 0;
 
     if (vkv4l2_object_map_insert(&devices, vkv4l2_dispatch_key(*pDevice), dev) != 0) {
         dev->vtbl.DestroyDevice(*pDevice, pAllocator);
         free(dev);
         return VK_ERROR_OUT_OF_HOST_MEMORY;
     }
-    vkv4l2_log_inst(inst, VKV4L2_LOG_DEBUG, "device %p created", (void *)*pDevice);
+    if (dev->video) {
+        res = setup_video(dev, &plan);
+        if (res != VK_SUCCESS) {
+            vkv4l2_DestroyDevice(*pDevice, pAllocator);
+            return res;
+        }
+    }
+    vkv4l2_log_inst(inst, VKV4L2_LOG_DEBUG, "device %p created%s", (void *)*pDevice,
+                    dev->video ? " with video decode" : "");
     return VK_SUCCESS;
 }
 
@@ -91,24 +165,24 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyDevice(VkDevice device,
 {
     if (device == VK_NULL_HANDLE)
         return;
-    struct vkv4l2_device *dev = vkv4l2_object_map_remove(&devices, vkv4l2_dispatch_key(device));
+    struct vkv4l2_device *dev = vkv4l2_object_map_get(&devices, vkv4l2_dispatch_key(device));
     if (!dev)
         return;
-    dev->vtbl.DestroyDevice(device, pAllocator);
-    free(dev);
-}
-
-VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_EnumerateDeviceExtensionProperties(
-    VkPhysicalDevice physicalDevice, const char *pLayerName, uint32_t *pPropertyCount,
-    VkExtensionProperties *pProperties)
-{
-    if (pLayerName && !strcmp(pLayerName, VKV4L2_LAYER_NAME)) {
-        /* The layer's own device extensions are reported with the driver's
-         * (they are implemented for a specific physical device). */
-        *pPropertyCount = 0;
-        return VK_SUCCESS;
+    /* Decode queues drain first: their threads use the driver. */
+    for (uint32_t i = 0; i < dev->decode_queue_count; i++) {
+        vkv4l2_queue_destroy(dev->decode_queues[i]);
     }
-    struct vkv4l2_instance *inst = vkv4l2_instance_from_physdev(physicalDevice);
-    return inst->vtbl.EnumerateDeviceExtensionProperties(physicalDevice, pLayerName,
-                                                         pPropertyCount, pProperties);
+    free(dev->decode_queues);
+    vkv4l2_runtime_destroy_all(dev);
+    vkv4l2_object_map_remove(&devices, vkv4l2_dispatch_key(device));
+    dev->vtbl.DestroyDevice(device, pAllocator);
+    struct vkv4l2_object_map *maps[] = {
+        &dev->images, &dev->image_views, &dev->buffers, &dev->memories, &dev->sessions,
+        &dev->session_params, &dev->query_pools, &dev->cmd_pools, &dev->cmd_buffers,
+        &dev->timeline_semaphores,
+    };
+    for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+        vkv4l2_object_map_fini(maps[i]);
+    pthread_mutex_destroy(&dev->driver_queue_lock);
+    free(dev);
 }

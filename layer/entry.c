@@ -53,7 +53,8 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL vkv4l2_GetDeviceProcAddr(VkDevice devic
     PFN_vkVoidFunction next = dev->next_gdpa(device, pName);
     const struct vkv4l2_proc *proc = vkv4l2_proc_lookup(pName);
     if (proc && proc->scope == VKV4L2_PROC_DEVICE &&
-        (next || !(proc->flags & VKV4L2_PROC_ONLY_IF_NEXT)))
+        (next || !(proc->flags & VKV4L2_PROC_ONLY_IF_NEXT)) &&
+        (dev->video || !(proc->flags & VKV4L2_PROC_VIDEO_ONLY)))
         return proc->fn;
     return next;
 }

@@ -5,11 +5,10 @@
 
 #include "log.h"
 #include "object_map.h"
+#include "physdev.h"
 #include "settings.h"
 
 static struct vkv4l2_object_map instances = VKV4L2_OBJECT_MAP_INIT;
-/* VkPhysicalDevice -> struct vkv4l2_instance *; filled on enumeration. */
-static struct vkv4l2_object_map physdevs = VKV4L2_OBJECT_MAP_INIT;
 
 struct vkv4l2_instance *vkv4l2_instance_get(VkInstance instance)
 {
@@ -18,7 +17,8 @@ struct vkv4l2_instance *vkv4l2_instance_get(VkInstance instance)
 
 struct vkv4l2_instance *vkv4l2_instance_from_physdev(VkPhysicalDevice physdev)
 {
-    return vkv4l2_object_map_get(&physdevs, (uintptr_t)physdev);
+    struct vkv4l2_physdev *pd = vkv4l2_physdev_get(physdev);
+    return pd ? pd->inst : NULL;
 }
 
 static VkLayerInstanceCreateInfo *find_link_info(const VkInstanceCreateInfo *ci)
@@ -116,21 +116,6 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateInstance(const VkInstanceCreateInfo 
     return VK_SUCCESS;
 }
 
-static void forget_physdevs_of(struct vkv4l2_instance *inst)
-{
-    uint32_t count = 0;
-    if (inst->vtbl.EnumeratePhysicalDevices(inst->handle, &count, NULL) != VK_SUCCESS || !count)
-        return;
-    VkPhysicalDevice *devs = calloc(count, sizeof(*devs));
-    if (!devs)
-        return;
-    if (inst->vtbl.EnumeratePhysicalDevices(inst->handle, &count, devs) >= VK_SUCCESS) {
-        for (uint32_t i = 0; i < count; i++)
-            vkv4l2_object_map_remove(&physdevs, (uintptr_t)devs[i]);
-    }
-    free(devs);
-}
-
 VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyInstance(VkInstance instance,
                                                   const VkAllocationCallbacks *pAllocator)
 {
@@ -142,7 +127,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyInstance(VkInstance instance,
         return;
     atomic_store(&inst->in_lifecycle, true);
     vkv4l2_log_inst(inst, VKV4L2_LOG_DEBUG, "instance %p destroyed", (void *)instance);
-    forget_physdevs_of(inst);
+    vkv4l2_physdev_remove_instance(inst);
     inst->vtbl.DestroyInstance(instance, pAllocator);
     free(inst);
 }
@@ -151,8 +136,8 @@ static void remember_physdevs(struct vkv4l2_instance *inst, const VkPhysicalDevi
                               uint32_t count)
 {
     for (uint32_t i = 0; i < count; i++) {
-        /* -EEXIST on re-enumeration is expected and harmless. */
-        (void)vkv4l2_object_map_insert(&physdevs, (uintptr_t)devs[i], inst);
+        if (vkv4l2_physdev_add(inst, devs[i]))
+            vkv4l2_err("out of memory tracking a physical device");
     }
 }
 

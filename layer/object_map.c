@@ -62,6 +62,13 @@ static int grow(struct vkv4l2_object_map *map)
     return 0;
 }
 
+void vkv4l2_object_map_init(struct vkv4l2_object_map *map)
+{
+    pthread_rwlock_init(&map->lock, NULL);
+    map->slots = NULL;
+    map->capacity = map->used = map->live = 0;
+}
+
 int vkv4l2_object_map_insert(struct vkv4l2_object_map *map, uintptr_t key, void *value)
 {
     if (key == 0 || key == TOMBSTONE)

@@ -17,6 +17,8 @@ struct vkv4l2_object_map {
 
 #define VKV4L2_OBJECT_MAP_INIT { PTHREAD_RWLOCK_INITIALIZER, NULL, 0, 0, 0 }
 
+/* For maps not initialized with VKV4L2_OBJECT_MAP_INIT. */
+void vkv4l2_object_map_init(struct vkv4l2_object_map *map);
 /* Returns 0, -EEXIST when the key is present, or -ENOMEM. Key 0 is invalid. */
 int vkv4l2_object_map_insert(struct vkv4l2_object_map *map, uintptr_t key, void *value);
 /* Returns the value or NULL. */

@@ -16,6 +16,10 @@ enum vkv4l2_proc_flags {
     /* Exposed only when the next layer/driver has the command: the layer
      * merely filters it and must not invent it. */
     VKV4L2_PROC_ONLY_IF_NEXT = 1 << 0,
+    /* Device command intercepted only on devices with video enabled; on the
+     * others vkGetDeviceProcAddr hands out the next one directly, so a
+     * program that does not use video pays nothing. */
+    VKV4L2_PROC_VIDEO_ONLY = 1 << 1,
 };
 
 struct vkv4l2_proc {

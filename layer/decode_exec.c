@@ -1,0 +1,509 @@
+#include "decode_exec.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/videodev2.h>
+
+#include "buffer.h"
+#include "cmd_buffer.h"
+#include "device.h"
+#include "fence_gate.h"
+#include "h264/h264_ctrls.h"
+#include "h264/h264_slice.h"
+#include "image.h"
+#include "log.h"
+#include "query_pool.h"
+#include "queue.h"
+#include "session.h"
+#include "session_params.h"
+#include "session_runtime.h"
+#include "settings.h"
+#include "video_caps.h"
+#include "video_session.h"
+
+/* How long a CAPTURE buffer's implicit fences (readers on the GPU) may
+ * hold up a decode before the frame is reported as an error. */
+#define GATE_TIMEOUT_MS 5000
+
+/* State while walking one submission's command buffers. */
+struct exec_state {
+    struct vkv4l2_video_session *session;
+    struct vkv4l2_video_session_params *params;
+    struct vkv4l2_query_pool *query;
+    uint32_t query_index;
+    bool query_active;
+};
+
+static void append_decode(struct vkv4l2_submission *sub, struct vkv4l2_decode *d)
+{
+    if (sub->decodes_tail)
+        sub->decodes_tail->next = d;
+    else
+        sub->decodes = d;
+    sub->decodes_tail = d;
+}
+
+static int resolve_picture(struct vkv4l2_device *dev, const VkVideoPictureResourceInfoKHR *res,
+                           struct vkv4l2_image **img, uint32_t *layer)
+{
+    struct vkv4l2_image_view *view = vkv4l2_image_view_get(dev, res->imageViewBinding);
+    if (!view || !view->image)
+        return -ENOENT;
+    *img = view->image;
+    *layer = view->base_layer + res->baseArrayLayer;
+    return 0;
+}
+
+/* The slice data of a picture: from the first slice's start code to the
+ * end of the range the application gave. */
+static int picture_bitstream(struct vkv4l2_device *dev, const VkVideoDecodeInfoKHR *info,
+                             const VkVideoDecodeH264PictureInfoKHR *h264, const uint8_t **data,
+                             size_t *size)
+{
+    const uint8_t *base;
+    VkResult r = vkv4l2_buffer_host_ptr(dev, info->srcBuffer, info->srcBufferOffset,
+                                        info->srcBufferRange, &base);
+    if (r != VK_SUCCESS)
+        return -EFAULT;
+    if (!h264->sliceCount || h264->pSliceOffsets[0] >= info->srcBufferRange)
+        return -EINVAL;
+    *data = base + h264->pSliceOffsets[0];
+    *size = info->srcBufferRange - h264->pSliceOffsets[0];
+    return 0;
+}
+
+/* Waits until the decode may write into its CAPTURE buffer: no decode in
+ * flight reads or writes it.  Reaps completions itself when the completer
+ * has nothing to do (the decodes holding the buffer then belong to this
+ * very submission). */
+static int gate_buffer(struct vkv4l2_queue *q, struct vkv4l2_session_runtime *rt,
+                       uint64_t target_id);
+
+static int reap_one(struct vkv4l2_session_runtime *rt, int timeout_ms);
+
+static int queue_job(struct vkv4l2_queue *q, struct vkv4l2_session_runtime *rt,
+                     const struct vkv4l2_decode_job *job)
+{
+    for (;;) {
+        struct vkv4l2_err err = { 0 };
+        int ret = vkv4l2_session_queue(rt->v4l2, job, &err);
+        if (ret != -EAGAIN) {
+            if (ret)
+                vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_ERROR, "queueing a decode: %s",
+                                err.what);
+            return ret;
+        }
+        /* Every slot busy: wait for the completer, or reap ourselves when
+         * it is idle (it cannot become busy before we hand it something). */
+        pthread_mutex_lock(&q->lock);
+        bool completer_idle = q->inflight == NULL;
+        pthread_mutex_unlock(&q->lock);
+        if (completer_idle) {
+            ret = reap_one(rt, -1);
+            if (ret)
+                return ret;
+        } else {
+            pthread_mutex_lock(&rt->lock);
+            if (vkv4l2_session_in_flight(rt->v4l2) >= vkv4l2_session_slots(rt->v4l2))
+                pthread_cond_wait(&rt->cond, &rt->lock);
+            pthread_mutex_unlock(&rt->lock);
+        }
+    }
+}
+
+static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
+                       const VkVideoDecodeInfoKHR *info, struct vkv4l2_decode *d)
+{
+    struct vkv4l2_device *dev = q->dev;
+    if (!st->session || !st->params)
+        return -EINVAL;
+    const VkVideoDecodeH264PictureInfoKHR *h264 =
+        vkv4l2_find_struct(info->pNext, VK_STRUCTURE_TYPE_VIDEO_DECODE_H264_PICTURE_INFO_KHR);
+    if (!h264 || !h264->pStdPictureInfo)
+        return -EINVAL;
+    const StdVideoDecodeH264PictureInfo *pic = h264->pStdPictureInfo;
+    const StdVideoH264SequenceParameterSet *sps;
+    const StdVideoH264PictureParameterSet *pps;
+    if (vkv4l2_session_params_h264(st->params, pic->seq_parameter_set_id,
+                                   pic->pic_parameter_set_id, &sps, &pps))
+        return -ENOENT;
+
+    uint32_t width = (sps->pic_width_in_mbs_minus1 + 1) * 16;
+    uint32_t height = (sps->pic_height_in_map_units_minus1 + 1) * 16 *
+                      (sps->flags.frame_mbs_only_flag ? 1 : 2);
+    struct vkv4l2_session_runtime *rt = vkv4l2_runtime_get(dev, st->session);
+    if (!rt)
+        return -ENOMEM;
+    int ret = vkv4l2_runtime_configure(rt, width, height);
+    if (ret)
+        return ret;
+
+    const uint8_t *data;
+    size_t size;
+    ret = picture_bitstream(dev, info, h264, &data, &size);
+    if (ret)
+        return ret;
+    size_t pos = 0;
+    const uint8_t *nal;
+    size_t nal_size;
+    struct vkv4l2_h264_slice_header sh;
+    if (vkv4l2_h264_next_nal(data, size, &pos, &nal, &nal_size) ||
+        vkv4l2_h264_parse_slice_header(nal, nal_size, sps, pps, &sh))
+        return -EBADMSG;
+
+    ret = resolve_picture(dev, &info->dstPictureResource, &d->target, &d->target_layer);
+    if (ret)
+        return ret;
+    d->target_id = vkv4l2_buffer_id(d->target, d->target_layer);
+
+    struct vkv4l2_h264_ref refs[VKV4L2_MAX_ACTIVE_REFS];
+    uint32_t nrefs = 0;
+    pthread_mutex_lock(&rt->lock);
+    for (uint32_t i = 0; i < info->referenceSlotCount && ret == 0; i++) {
+        const VkVideoReferenceSlotInfoKHR *slot = &info->pReferenceSlots[i];
+        const VkVideoDecodeH264DpbSlotInfoKHR *dpb =
+            vkv4l2_find_struct(slot->pNext, VK_STRUCTURE_TYPE_VIDEO_DECODE_H264_DPB_SLOT_INFO_KHR);
+        struct vkv4l2_image *img;
+        uint32_t layer;
+        if (slot->slotIndex < 0 || !slot->pPictureResource || !dpb || !dpb->pStdReferenceInfo ||
+            nrefs == VKV4L2_MAX_ACTIVE_REFS ||
+            resolve_picture(dev, slot->pPictureResource, &img, &layer)) {
+            ret = -EINVAL;
+            break;
+        }
+        uint64_t id = vkv4l2_buffer_id(img, layer);
+        if (vkv4l2_dpb_reference_ts(&rt->track, id, &refs[nrefs].reference_ts)) {
+            /* A reference never decoded on this V4L2 session: hardware
+             * would silently use the current buffer instead. */
+            vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                            "frame_num %u: reference slot %d (%p/%u) holds no decoded "
+                            "picture: frame dropped",
+                            pic->frame_num, slot->slotIndex, (void *)img, layer);
+            ret = -ENOENT;
+            break;
+        }
+        refs[nrefs].info = dpb->pStdReferenceInfo;
+        vkv4l2_h264_ref_fields(dpb->pStdReferenceInfo, &refs[nrefs].top_field_ref,
+                               &refs[nrefs].bottom_field_ref);
+        d->ref_ids[nrefs++] = id;
+    }
+    pthread_mutex_unlock(&rt->lock);
+    if (ret)
+        return ret;
+    d->nrefs = nrefs;
+
+    struct vkv4l2_h264_picture_ctrls ctrls;
+    ret = vkv4l2_h264_fill_picture_ctrls(sps, pps, pic, &sh, refs, nrefs, &ctrls);
+    if (ret)
+        return ret;
+    struct v4l2_ext_control ext[VKV4L2_H264_FRAME_CTRLS];
+    unsigned next = vkv4l2_h264_frame_ext_ctrls(&ctrls, ext);
+
+    ret = gate_buffer(q, rt, d->target_id);
+    if (ret)
+        return ret;
+    ret = vkv4l2_dmabuf_wait_readers(vkv4l2_image_capture_fd(d->target, d->target_layer), GATE_TIMEOUT_MS);
+    if (ret)
+        return ret;
+
+    pthread_mutex_lock(&rt->lock);
+    rt->next_ts += 1000;
+    d->ts = rt->next_ts;
+    ret = vkv4l2_dpb_begin(&rt->track, d->target_id, d->ts, vkv4l2_h264_picture_tag(pic->PicOrderCnt),
+                           d->ref_ids, d->nrefs);
+    pthread_mutex_unlock(&rt->lock);
+    if (ret)
+        return ret;
+    d->rt = rt;
+
+    const struct vkv4l2_decode_job job = {
+        .bitstream = data,
+        .bitstream_size = size,
+        .ctrls = ext,
+        .n_ctrls = next,
+        .capture_fd = vkv4l2_image_capture_fd(d->target, d->target_layer),
+        .timestamp_ns = d->ts,
+        .user_data = (uint64_t)(uintptr_t)d,
+    };
+    ret = queue_job(q, rt, &job);
+    if (ret) {
+        pthread_mutex_lock(&rt->lock);
+        vkv4l2_dpb_end(&rt->track, d->target_id, d->ref_ids, d->nrefs);
+        pthread_cond_broadcast(&rt->cond);
+        pthread_mutex_unlock(&rt->lock);
+        d->rt = NULL;
+        return ret;
+    }
+    d->queued = true;
+    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG,
+                    "decode ts %llu frame_num %u into %p/%u, %u refs, %zu bytes",
+                    (unsigned long long)d->ts, pic->frame_num, (void *)d->target, d->target_layer,
+                    d->nrefs, size);
+    return 0;
+}
+
+/* Marks a finished decode (under rt->lock). */
+static void finish_locked(struct vkv4l2_session_runtime *rt, struct vkv4l2_decode *d, int status)
+{
+    d->done = true;
+    d->status = status;
+    vkv4l2_dpb_end(&rt->track, d->target_id, d->ref_ids, d->nrefs);
+    pthread_cond_broadcast(&rt->cond);
+}
+
+/* Takes one finished decode off the V4L2 session.  Returns 0, or a device
+ * error (-EIO, -ETIMEDOUT past the decode timeout...). */
+static int reap_one(struct vkv4l2_session_runtime *rt, int timeout_ms)
+{
+    struct vkv4l2_decode_result res;
+    struct vkv4l2_err err = { 0 };
+    int ret = vkv4l2_session_wait(rt->v4l2, timeout_ms, &res, &err);
+    if (ret) {
+        if (ret != -ENODATA)
+            vkv4l2_log_inst(rt->dev->inst, VKV4L2_LOG_ERROR, "waiting for a decode: %s",
+                            err.what[0] ? err.what : strerror(-ret));
+        return ret;
+    }
+    struct vkv4l2_decode *d = (struct vkv4l2_decode *)(uintptr_t)res.user_data;
+    pthread_mutex_lock(&rt->lock);
+    finish_locked(rt, d, res.status);
+    pthread_mutex_unlock(&rt->lock);
+    if (res.status)
+        vkv4l2_log_inst(rt->dev->inst, VKV4L2_LOG_WARN, "decode %llu failed on the device (%d)",
+                        (unsigned long long)d->ts, res.status);
+    return 0;
+}
+
+static int gate_buffer(struct vkv4l2_queue *q, struct vkv4l2_session_runtime *rt,
+                       uint64_t target_id)
+{
+    for (;;) {
+        pthread_mutex_lock(&rt->lock);
+        bool idle = vkv4l2_dpb_idle(&rt->track, target_id);
+        pthread_mutex_unlock(&rt->lock);
+        if (idle)
+            return 0;
+        pthread_mutex_lock(&q->lock);
+        bool completer_idle = q->inflight == NULL;
+        pthread_mutex_unlock(&q->lock);
+        if (completer_idle) {
+            int ret = reap_one(rt, -1);
+            if (ret)
+                return ret;
+            continue;
+        }
+        pthread_mutex_lock(&rt->lock);
+        if (!vkv4l2_dpb_idle(&rt->track, target_id))
+            pthread_cond_wait(&rt->cond, &rt->lock);
+        pthread_mutex_unlock(&rt->lock);
+    }
+}
+
+static void exec_query_reset(struct vkv4l2_device *dev, VkQueryPool pool, uint32_t first,
+                             uint32_t count)
+{
+    struct vkv4l2_query_pool *qp = vkv4l2_query_pool_get(dev, pool);
+    if (qp)
+        vkv4l2_query_reset(qp, first, count);
+}
+
+static VkResult run_list(struct vkv4l2_queue *q, struct vkv4l2_submission *sub,
+                         struct exec_state *st, const struct vkv4l2_cmd_list *list)
+{
+    struct vkv4l2_device *dev = q->dev;
+    vkv4l2_cmd_list_foreach(cmd, list) {
+        switch (cmd->type) {
+        case VKV4L2_CMD_BEGIN_VIDEO_CODING:
+            st->session = vkv4l2_video_session_get(dev, cmd->u.begin_video_coding.videoSession);
+            st->params = vkv4l2_session_params_get(
+                dev, cmd->u.begin_video_coding.videoSessionParameters);
+            break;
+        case VKV4L2_CMD_END_VIDEO_CODING:
+            st->session = NULL;
+            st->params = NULL;
+            break;
+        case VKV4L2_CMD_CONTROL_VIDEO_CODING:
+            /* RESET: the DPB state lives in the application's slots and in
+             * our per-buffer timestamps, which stay valid on the device. */
+            break;
+        case VKV4L2_CMD_DECODE_VIDEO: {
+            struct vkv4l2_decode *d = calloc(1, sizeof(*d));
+            if (!d)
+                return VK_ERROR_OUT_OF_HOST_MEMORY;
+            if (st->query_active) {
+                d->query = st->query;
+                d->query_index = st->query_index;
+            }
+            append_decode(sub, d);
+            int ret = decode_h264(q, st, &cmd->u.decode_video, d);
+            if (ret) {
+                vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                                "decode not queued (%s): frame reported as an error",
+                                strerror(-ret));
+                d->done = true;
+                d->status = ret;
+                if (ret == -EIO || ret == -ETIMEDOUT)
+                    return VK_ERROR_DEVICE_LOST;
+            }
+            break;
+        }
+        case VKV4L2_CMD_RESET_QUERY_POOL:
+            exec_query_reset(dev, cmd->u.reset_query_pool.query_pool,
+                             cmd->u.reset_query_pool.first_query,
+                             cmd->u.reset_query_pool.query_count);
+            break;
+        case VKV4L2_CMD_BEGIN_QUERY:
+            st->query = vkv4l2_query_pool_get(dev, cmd->u.begin_query.query_pool);
+            st->query_index = cmd->u.begin_query.query;
+            st->query_active = st->query != NULL;
+            if (st->query)
+                vkv4l2_query_begin(st->query, st->query_index);
+            break;
+        case VKV4L2_CMD_END_QUERY:
+            st->query_active = false;
+            break;
+        default:
+            /* Barriers: the queue executes in order and completes each
+             * decode before it signals, so they need no action.  Events
+             * and timestamps are not supported on the decode queue. */
+            break;
+        }
+    }
+    return VK_SUCCESS;
+}
+
+VkResult vkv4l2_exec_run(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+{
+    struct exec_state st = { 0 };
+    for (uint32_t i = 0; i < sub->cmd_count; i++) {
+        VkResult r = run_list(q, sub, &st, &sub->cmds[i]->list);
+        if (r != VK_SUCCESS)
+            return r;
+    }
+    return VK_SUCCESS;
+}
+
+static VkResult ensure_copy_cmd(struct vkv4l2_queue *q)
+{
+    struct vkv4l2_device *dev = q->dev;
+    if (q->copy_cmd)
+        return VK_SUCCESS;
+    const VkCommandPoolCreateInfo pool_info = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+        .queueFamilyIndex = dev->driver_queue_family,
+    };
+    VkResult r = dev->vtbl.CreateCommandPool(dev->handle, &pool_info, NULL, &q->copy_pool);
+    if (r != VK_SUCCESS)
+        return r;
+    const VkCommandBufferAllocateInfo alloc = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+        .commandPool = q->copy_pool,
+        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+        .commandBufferCount = 1,
+    };
+    r = dev->vtbl.AllocateCommandBuffers(dev->handle, &alloc, &q->copy_cmd);
+    if (r != VK_SUCCESS)
+        return r;
+    /* Allocated below the loader: give it the loader's dispatch pointer so
+     * that layers below ours can dispatch on it. */
+    return dev->set_loader_data(dev->handle, q->copy_cmd);
+}
+
+static VkResult record_copies(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+{
+    struct vkv4l2_device *dev = q->dev;
+    bool any = false;
+    for (struct vkv4l2_decode *d = sub->decodes; d; d = d->next)
+        any |= d->queued && d->status == 0 && vkv4l2_image_needs_copy(d->target);
+    if (!any)
+        return VK_SUCCESS;
+    VkResult r = ensure_copy_cmd(q);
+    if (r != VK_SUCCESS)
+        return r;
+    const VkCommandBufferBeginInfo begin = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    r = dev->vtbl.BeginCommandBuffer(q->copy_cmd, &begin);
+    for (struct vkv4l2_decode *d = sub->decodes; d && r == VK_SUCCESS; d = d->next) {
+        if (d->queued && d->status == 0 && vkv4l2_image_needs_copy(d->target))
+            r = vkv4l2_image_record_copy(dev, d->target, d->target_layer, q->copy_cmd);
+    }
+    if (r == VK_SUCCESS)
+        r = dev->vtbl.EndCommandBuffer(q->copy_cmd);
+    if (r == VK_SUCCESS)
+        sub->copy_cmd = q->copy_cmd;
+    return r;
+}
+
+static int decode_timeout_ms(void)
+{
+    char value[32];
+    if (vkv4l2_setting_get(NULL, "DECODE_TIMEOUT_MS", value, sizeof(value)))
+        return atoi(value) > 0 ? atoi(value) : 5000;
+    return 5000;
+}
+
+VkResult vkv4l2_exec_complete(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+{
+    VkResult result = sub->result;
+    for (struct vkv4l2_decode *d = sub->decodes; d; d = d->next) {
+        while (d->queued) {
+            pthread_mutex_lock(&d->rt->lock);
+            bool done = d->done;
+            pthread_mutex_unlock(&d->rt->lock);
+            if (done)
+                break;
+            int ret = reap_one(d->rt, decode_timeout_ms());
+            if (ret) {
+                /* A decode that never completes or a device error: the
+                 * frame fails, the queue is lost, waiters are released. */
+                pthread_mutex_lock(&d->rt->lock);
+                if (!d->done)
+                    finish_locked(d->rt, d, ret);
+                pthread_mutex_unlock(&d->rt->lock);
+                result = VK_ERROR_DEVICE_LOST;
+            }
+        }
+        if (d->query)
+            vkv4l2_query_complete(d->query, d->query_index,
+                                  d->status == 0 ? VK_QUERY_RESULT_STATUS_COMPLETE_KHR
+                                                 : VK_QUERY_RESULT_STATUS_ERROR_KHR);
+    }
+    if (result == VK_SUCCESS) {
+        VkResult r = record_copies(q, sub);
+        if (r != VK_SUCCESS)
+            result = r;
+    }
+    return result;
+}
+
+void vkv4l2_exec_release(struct vkv4l2_submission *sub)
+{
+    struct vkv4l2_decode *d = sub->decodes;
+    while (d) {
+        struct vkv4l2_decode *next = d->next;
+        free(d);
+        d = next;
+    }
+    sub->decodes = sub->decodes_tail = NULL;
+}
+
+void vkv4l2_exec_fini(struct vkv4l2_queue *q)
+{
+    struct vkv4l2_device *dev = q->dev;
+    if (q->copy_pool)
+        dev->vtbl.DestroyCommandPool(dev->handle, q->copy_pool, NULL);
+    q->copy_pool = VK_NULL_HANDLE;
+    q->copy_cmd = VK_NULL_HANDLE;
+}
+
+void vkv4l2_image_destroyed_hook(struct vkv4l2_device *dev, struct vkv4l2_image *img)
+{
+    for (uint32_t layer = 0; layer < img->capture_count; layer++)
+        vkv4l2_runtime_forget_buffer(dev, vkv4l2_image_capture_fd(img, layer),
+                                     vkv4l2_buffer_id(img, layer));
+}

@@ -1,0 +1,112 @@
+/* The layer's decode queues: dispatchable VkQueue objects of the added
+ * family.  A submission is copied at vkQueueSubmit* and executed in order by
+ * two threads per queue:
+ *
+ *   submitter  waits for the submission's wait semaphores (timeline: host
+ *              wait; binary: a proxy submission on the driver queue),
+ *              executes its command buffers, which queues decodes on V4L2
+ *              sessions (several in flight), and hands it to
+ *   completer  which waits for those decodes in order, sets query results,
+ *              runs GPU copies for images on the copy path, and performs
+ *              the signal operations (timeline: host signal; binary and
+ *              fences: a proxy submission on the driver queue).
+ *
+ * Nothing blocks the application's thread except vkQueueWaitIdle. */
+#ifndef VKV4L2_QUEUE_H
+#define VKV4L2_QUEUE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "arena.h"
+
+struct vkv4l2_device;
+struct vkv4l2_cmd_buffer;
+struct vkv4l2_decode;
+
+struct vkv4l2_sem_op {
+    VkSemaphore semaphore;
+    uint64_t value; /* timeline value; ignored for binary semaphores */
+    bool timeline;
+};
+
+struct vkv4l2_submission {
+    struct vkv4l2_submission *next;
+    uint64_t seq;
+    struct vkv4l2_arena arena;
+    uint32_t wait_count, cmd_count, signal_count;
+    struct vkv4l2_sem_op *waits;
+    struct vkv4l2_cmd_buffer **cmds;
+    struct vkv4l2_sem_op *signals;
+    VkFence fence; /* only on the last submission of a vkQueueSubmit call */
+    /* Driver command buffer with GPU copies for copy-path images, recorded
+     * by the completer; submitted before the signals. */
+    VkCommandBuffer copy_cmd;
+
+    /* Execution state, owned by the worker threads. */
+    struct vkv4l2_decode *decodes; /* in submission order */
+    struct vkv4l2_decode *decodes_tail;
+    VkResult result;
+    uint64_t blocked_since_ns; /* waiting for a reference's producer */
+};
+
+struct vkv4l2_queue {
+    void *loader_data; /* must be first: the loader's dispatch pointer */
+    struct vkv4l2_device *dev;
+    uint32_t family, index;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;   /* any state change below */
+    struct vkv4l2_submission *pending, *pending_tail;   /* to the submitter */
+    struct vkv4l2_submission *inflight, *inflight_tail; /* to the completer */
+    struct vkv4l2_submission *retire, *retire_tail;     /* decoded, awaiting signals */
+    uint64_t reorder_wait_ns;
+    uint64_t next_seq;     /* last sequence number handed out */
+    uint64_t completed;    /* submissions completed (in any order) */
+    bool stop;
+    VkResult lost;         /* VK_ERROR_DEVICE_LOST after a device failure */
+
+    pthread_t submitter, completer;
+    bool threads_started;
+
+    /* Layer-owned driver objects for proxy submissions: one fence per
+     * thread, so the two never share one. */
+    VkFence wait_fence, signal_fence;
+    /* Driver command buffer for copy-path images (completer only). */
+    VkCommandPool copy_pool;
+    VkCommandBuffer copy_cmd;
+};
+
+VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_t index,
+                             struct vkv4l2_queue **out);
+/* Drains (waits for everything submitted), stops the threads, frees. */
+void vkv4l2_queue_destroy(struct vkv4l2_queue *q);
+/* Blocks until every submission so far has completed. */
+VkResult vkv4l2_queue_wait_idle(struct vkv4l2_queue *q);
+/* Takes ownership of sub (allocated with malloc) and queues it. */
+VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
+/* Wakes threads waiting on a queue state change (e.g. a decode finished). */
+void vkv4l2_queue_notify(struct vkv4l2_queue *q);
+
+/* Is this dispatchable handle one of the layer's decode queues? */
+struct vkv4l2_queue *vkv4l2_queue_from_handle(struct vkv4l2_device *dev, VkQueue queue);
+
+VKAPI_ATTR void VKAPI_CALL vkv4l2_GetDeviceQueue(VkDevice device, uint32_t family,
+                                                 uint32_t index, VkQueue *pQueue);
+VKAPI_ATTR void VKAPI_CALL vkv4l2_GetDeviceQueue2(VkDevice device,
+                                                  const VkDeviceQueueInfo2 *pInfo,
+                                                  VkQueue *pQueue);
+VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_QueueSubmit(VkQueue queue, uint32_t count,
+                                                  const VkSubmitInfo *pSubmits, VkFence fence);
+VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_QueueSubmit2(VkQueue queue, uint32_t count,
+                                                   const VkSubmitInfo2 *pSubmits, VkFence fence);
+VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_QueueSubmit2KHR(VkQueue queue, uint32_t count,
+                                                      const VkSubmitInfo2 *pSubmits, VkFence fence);
+VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_QueueWaitIdle(VkQueue queue);
+VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_QueuePresentKHR(VkQueue queue,
+                                                      const VkPresentInfoKHR *pPresentInfo);
+VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_DeviceWaitIdle(VkDevice device);
+
+#endif

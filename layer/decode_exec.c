@@ -8,6 +8,7 @@
 
 #include "buffer.h"
 #include "cmd_buffer.h"
+#include "copy_path.h"
 #include "device.h"
 #include "fence_gate.h"
 #include "h264/h264_ctrls.h"
@@ -174,12 +175,17 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
             break;
         }
         uint64_t id = vkv4l2_buffer_id(img, layer);
-        if (vkv4l2_dpb_reference_ts(&rt->track, id, &refs[nrefs].reference_ts)) {
+        /* The buffer must hold the very picture the slot names (its POCs):
+         * an older picture in it has a valid timestamp, and hardware would
+         * decode from it without a word. */
+        uint64_t tag = vkv4l2_h264_picture_tag(dpb->pStdReferenceInfo->PicOrderCnt);
+        if (!vkv4l2_dpb_holds(&rt->track, id, tag) ||
+            vkv4l2_dpb_reference_ts(&rt->track, id, &refs[nrefs].reference_ts)) {
             /* A reference never decoded on this V4L2 session: hardware
              * would silently use the current buffer instead. */
             vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
-                            "frame_num %u: reference slot %d (%p/%u) holds no decoded "
-                            "picture: frame dropped",
+                            "frame_num %u: reference slot %d (%p/%u) does not hold the "
+                            "picture it names: frame reported as an error",
                             pic->frame_num, slot->slotIndex, (void *)img, layer);
             ret = -ENOENT;
             break;
@@ -385,60 +391,6 @@ VkResult vkv4l2_exec_run(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
     return VK_SUCCESS;
 }
 
-static VkResult ensure_copy_cmd(struct vkv4l2_queue *q)
-{
-    struct vkv4l2_device *dev = q->dev;
-    if (q->copy_cmd)
-        return VK_SUCCESS;
-    const VkCommandPoolCreateInfo pool_info = {
-        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-        .queueFamilyIndex = dev->driver_queue_family,
-    };
-    VkResult r = dev->vtbl.CreateCommandPool(dev->handle, &pool_info, NULL, &q->copy_pool);
-    if (r != VK_SUCCESS)
-        return r;
-    const VkCommandBufferAllocateInfo alloc = {
-        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-        .commandPool = q->copy_pool,
-        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-        .commandBufferCount = 1,
-    };
-    r = dev->vtbl.AllocateCommandBuffers(dev->handle, &alloc, &q->copy_cmd);
-    if (r != VK_SUCCESS)
-        return r;
-    /* Allocated below the loader: give it the loader's dispatch pointer so
-     * that layers below ours can dispatch on it. */
-    return dev->set_loader_data(dev->handle, q->copy_cmd);
-}
-
-static VkResult record_copies(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
-{
-    struct vkv4l2_device *dev = q->dev;
-    bool any = false;
-    for (struct vkv4l2_decode *d = sub->decodes; d; d = d->next)
-        any |= d->queued && d->status == 0 && vkv4l2_image_needs_copy(d->target);
-    if (!any)
-        return VK_SUCCESS;
-    VkResult r = ensure_copy_cmd(q);
-    if (r != VK_SUCCESS)
-        return r;
-    const VkCommandBufferBeginInfo begin = {
-        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-    };
-    r = dev->vtbl.BeginCommandBuffer(q->copy_cmd, &begin);
-    for (struct vkv4l2_decode *d = sub->decodes; d && r == VK_SUCCESS; d = d->next) {
-        if (d->queued && d->status == 0 && vkv4l2_image_needs_copy(d->target))
-            r = vkv4l2_image_record_copy(dev, d->target, d->target_layer, q->copy_cmd);
-    }
-    if (r == VK_SUCCESS)
-        r = dev->vtbl.EndCommandBuffer(q->copy_cmd);
-    if (r == VK_SUCCESS)
-        sub->copy_cmd = q->copy_cmd;
-    return r;
-}
-
 static int decode_timeout_ms(void)
 {
     char value[32];
@@ -473,11 +425,6 @@ VkResult vkv4l2_exec_complete(struct vkv4l2_queue *q, struct vkv4l2_submission *
                                   d->status == 0 ? VK_QUERY_RESULT_STATUS_COMPLETE_KHR
                                                  : VK_QUERY_RESULT_STATUS_ERROR_KHR);
     }
-    if (result == VK_SUCCESS) {
-        VkResult r = record_copies(q, sub);
-        if (r != VK_SUCCESS)
-            result = r;
-    }
     return result;
 }
 
@@ -492,17 +439,9 @@ void vkv4l2_exec_release(struct vkv4l2_submission *sub)
     sub->decodes = sub->decodes_tail = NULL;
 }
 
-void vkv4l2_exec_fini(struct vkv4l2_queue *q)
-{
-    struct vkv4l2_device *dev = q->dev;
-    if (q->copy_pool)
-        dev->vtbl.DestroyCommandPool(dev->handle, q->copy_pool, NULL);
-    q->copy_pool = VK_NULL_HANDLE;
-    q->copy_cmd = VK_NULL_HANDLE;
-}
-
 void vkv4l2_image_destroyed_hook(struct vkv4l2_device *dev, struct vkv4l2_image *img)
 {
+    vkv4l2_copy_path_forget_image(dev, img);
     for (uint32_t layer = 0; layer < img->capture_count; layer++)
         vkv4l2_runtime_forget_buffer(dev, vkv4l2_image_capture_fd(img, layer),
                                      vkv4l2_buffer_id(img, layer));

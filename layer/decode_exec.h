@@ -5,8 +5,7 @@
  * and queues it on the session's V4L2 decoder once its CAPTURE buffer may be
  * written (no decode in flight reads or writes it, implicit fences
  * signalled).  The completer thread runs vkv4l2_exec_complete(): it waits
- * for those decodes, publishes query results and records the GPU copies of
- * images on the copy path. */
+ * for those decodes and publishes query results. */
 #ifndef VKV4L2_DECODE_EXEC_H
 #define VKV4L2_DECODE_EXEC_H
 
@@ -41,8 +40,6 @@ VkResult vkv4l2_exec_run(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
 VkResult vkv4l2_exec_complete(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
 /* Frees the execution state of a finished submission. */
 void vkv4l2_exec_release(struct vkv4l2_submission *sub);
-/* Frees the queue's copy command pool. */
-void vkv4l2_exec_fini(struct vkv4l2_queue *q);
 
 /* The name a decoded H.264 picture is tracked by: its two field POCs,
  * as the picture info and the reference infos both carry them. */

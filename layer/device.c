@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy_path.h"
 #include "device_create.h"
 #include "instance.h"
 #include "log.h"
@@ -82,10 +83,12 @@ static VkResult create_device(VkPhysicalDevice physicalDevice,
     struct vkv4l2_object_map *maps[] = {
         &dev->images, &dev->image_views, &dev->buffers, &dev->memories, &dev->sessions,
         &dev->session_params, &dev->query_pools, &dev->cmd_pools, &dev->cmd_buffers,
-        &dev->timeline_semaphores,
+        &dev->timeline_semaphores, &dev->queue_families, &dev->layer_fences,
     };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
         vkv4l2_object_map_init(maps[i]);
+    pthread_mutex_init(&dev->fence_lock, NULL);
+    pthread_cond_init(&dev->fence_cond, NULL);
 
     /* The driver must not see the layer's family or extensions. */
     struct vkv4l2_physdev *pd = vkv4l2_physdev_probed(physicalDevice);
@@ -173,16 +176,19 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyDevice(VkDevice device,
         vkv4l2_queue_destroy(dev->decode_queues[i]);
     }
     free(dev->decode_queues);
+    vkv4l2_copy_path_fini(dev);
     vkv4l2_runtime_destroy_all(dev);
     vkv4l2_object_map_remove(&devices, vkv4l2_dispatch_key(device));
     dev->vtbl.DestroyDevice(device, pAllocator);
     struct vkv4l2_object_map *maps[] = {
         &dev->images, &dev->image_views, &dev->buffers, &dev->memories, &dev->sessions,
         &dev->session_params, &dev->query_pools, &dev->cmd_pools, &dev->cmd_buffers,
-        &dev->timeline_semaphores,
+        &dev->timeline_semaphores, &dev->queue_families, &dev->layer_fences,
     };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
         vkv4l2_object_map_fini(maps[i]);
+    pthread_cond_destroy(&dev->fence_cond);
+    pthread_mutex_destroy(&dev->fence_lock);
     pthread_mutex_destroy(&dev->driver_queue_lock);
     free(dev);
 }

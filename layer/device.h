@@ -13,6 +13,7 @@ struct vkv4l2_instance;
 struct vkv4l2_physdev;
 struct vkv4l2_queue;
 struct vkv4l2_session_runtime;
+struct vkv4l2_copy_state;
 
 struct vkv4l2_device {
     VkDevice handle;
@@ -53,6 +54,13 @@ struct vkv4l2_device {
     struct vkv4l2_object_map cmd_pools;    /* decode-family command pools */
     struct vkv4l2_object_map cmd_buffers;  /* our VkCommandBuffer -> struct vkv4l2_cmd_buffer */
     struct vkv4l2_object_map timeline_semaphores; /* VkSemaphore -> (void *)1 */
+
+    struct vkv4l2_object_map queue_families; /* driver VkQueue -> family + 1 */
+    struct vkv4l2_copy_state *copy;          /* copy_path.c */
+    /* Fences of decode-queue submissions (fence.c). */
+    pthread_mutex_t fence_lock;
+    pthread_cond_t fence_cond;
+    struct vkv4l2_object_map layer_fences;
 
     /* Executor state of every video session (layer/session_runtime.c). */
     struct vkv4l2_session_runtime *runtimes;

@@ -6,6 +6,7 @@
 #include "cmd_buffer.h"
 #include "cmd_intercept.h"
 #include "device.h"
+#include "fence.h"
 #include "image.h"
 #include "instance.h"
 #include "memory.h"
@@ -60,6 +61,10 @@ static const struct vkv4l2_proc procs[] = {
     PROC(QueuePresentKHR, DEVICE, VIDEO | IF_NEXT),
     PROC(DeviceWaitIdle, DEVICE, VIDEO),
     PROC(CreateSemaphore, DEVICE, VIDEO),
+    PROC(WaitForFences, DEVICE, VIDEO),
+    PROC(GetFenceStatus, DEVICE, VIDEO),
+    PROC(ResetFences, DEVICE, VIDEO),
+    PROC(DestroyFence, DEVICE, VIDEO),
     PROC(DestroySemaphore, DEVICE, VIDEO),
 
     PROC(CreateCommandPool, DEVICE, VIDEO),
@@ -120,6 +125,8 @@ static const struct vkv4l2_proc procs[] = {
     PROC(MapMemory, DEVICE, VIDEO),
     PROC(UnmapMemory, DEVICE, VIDEO),
     PROC(MapMemory2KHR, DEVICE, VIDEO | IF_NEXT),
+    ALIAS(MapMemory2, MapMemory2KHR, DEVICE, VIDEO | IF_NEXT),
+    ALIAS(UnmapMemory2, UnmapMemory2KHR, DEVICE, VIDEO | IF_NEXT),
     PROC(UnmapMemory2KHR, DEVICE, VIDEO | IF_NEXT),
 };
 

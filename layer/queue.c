@@ -96,25 +96,39 @@ static uint64_t now_ns(void)
 static struct vkv4l2_submission *pick(struct vkv4l2_queue *q)
 {
     struct vkv4l2_submission *head = q->pending;
-    struct vkv4l2_submission *producer = NULL;
-    if (vkv4l2_sched_data_ready(q, head, &producer)) {
+    /* Follow the chain of missing references down to a submission whose
+     * own references are all there. */
+    const struct vkv4l2_submission *users[8];
+    unsigned nusers = 0;
+    struct vkv4l2_submission *cand = head, *producer;
+    while (!vkv4l2_sched_data_ready(q, cand, &producer)) {
+        if (!producer || nusers == 8) {
+            cand = NULL; /* a missing reference nobody has submitted yet */
+            break;
+        }
+        users[nusers++] = cand;
+        cand = producer;
+    }
+    if (cand == head) {
         unlink_pending(q, head);
         return head;
     }
-    if (producer) {
-        if (!vkv4l2_sched_release_waits_on(q, producer, head))
-            return NULL;
+    if (cand && vkv4l2_sched_release_waits_on(q, cand, users, nusers)) {
         vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_DEBUG,
                         "submission %llu produces a reference of submission %llu: runs first",
-                        (unsigned long long)producer->seq, (unsigned long long)head->seq);
-        unlink_pending(q, producer);
-        return producer;
+                        (unsigned long long)cand->seq, (unsigned long long)head->seq);
+        unlink_pending(q, cand);
+        return cand;
     }
     uint64_t now = now_ns();
     if (!head->blocked_since_ns)
         head->blocked_since_ns = now;
     if (now - head->blocked_since_ns < q->reorder_wait_ns)
         return NULL;
+    vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_WARN,
+                    "submission %llu: a reference was not produced within %llu ms",
+                    (unsigned long long)head->seq,
+                    (unsigned long long)(q->reorder_wait_ns / 1000000));
     unlink_pending(q, head); /* the reference never came: the frame fails */
     return head;
 }
@@ -269,18 +283,18 @@ void vkv4l2_queue_destroy(struct vkv4l2_queue *q)
         pthread_join(q->submitter, NULL);
         pthread_join(q->completer, NULL);
     }
-    vkv4l2_exec_fini(q);
     vkv4l2_sync_fini(q);
     pthread_cond_destroy(&q->cond);
     pthread_mutex_destroy(&q->lock);
     free(q);
 }
 
-VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub, uint64_t *seq)
 {
     pthread_mutex_lock(&q->lock);
     VkResult lost = q->lost;
     sub->seq = ++q->next_seq;
+    *seq = sub->seq;
     append(&q->pending, &q->pending_tail, sub);
     pthread_cond_broadcast(&q->cond);
     pthread_mutex_unlock(&q->lock);

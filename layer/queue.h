@@ -41,9 +41,6 @@ struct vkv4l2_submission {
     struct vkv4l2_cmd_buffer **cmds;
     struct vkv4l2_sem_op *signals;
     VkFence fence; /* only on the last submission of a vkQueueSubmit call */
-    /* Driver command buffer with GPU copies for copy-path images, recorded
-     * by the completer; submitted before the signals. */
-    VkCommandBuffer copy_cmd;
 
     /* Execution state, owned by the worker threads. */
     struct vkv4l2_decode *decodes; /* in submission order */
@@ -74,9 +71,6 @@ struct vkv4l2_queue {
     /* Layer-owned driver objects for proxy submissions: one fence per
      * thread, so the two never share one. */
     VkFence wait_fence, signal_fence;
-    /* Driver command buffer for copy-path images (completer only). */
-    VkCommandPool copy_pool;
-    VkCommandBuffer copy_cmd;
 };
 
 VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_t index,
@@ -85,8 +79,9 @@ VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_
 void vkv4l2_queue_destroy(struct vkv4l2_queue *q);
 /* Blocks until every submission so far has completed. */
 VkResult vkv4l2_queue_wait_idle(struct vkv4l2_queue *q);
-/* Takes ownership of sub (allocated with malloc) and queues it. */
-VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
+/* Takes ownership of sub (allocated with malloc) and queues it; *seq is
+ * its number (sub may be gone when this returns). */
+VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub, uint64_t *seq);
 /* Wakes threads waiting on a queue state change (e.g. a decode finished). */
 void vkv4l2_queue_notify(struct vkv4l2_queue *q);
 

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "cmd_buffer.h"
+#include "copy_path.h"
 #include "device.h"
+#include "fence.h"
 #include "log.h"
 #include "physdev.h"
 #include "queue.h"
@@ -21,6 +23,21 @@ struct vkv4l2_queue *vkv4l2_queue_from_handle(struct vkv4l2_device *dev, VkQueue
     return NULL;
 }
 
+/* The family of a driver queue (recorded when the application got it). */
+static uint32_t queue_family(struct vkv4l2_device *dev, VkQueue queue)
+{
+    uintptr_t v = (uintptr_t)vkv4l2_object_map_get(&dev->queue_families, (uintptr_t)queue);
+    return v ? (uint32_t)(v - 1) : dev->driver_queue_family;
+}
+
+static void remember_family(struct vkv4l2_device *dev, VkQueue queue, uint32_t family)
+{
+    /* -EEXIST on repeated queries is fine. */
+    if (queue)
+        (void)vkv4l2_object_map_insert(&dev->queue_families, (uintptr_t)queue,
+                                       (void *)(uintptr_t)(family + 1));
+}
+
 VKAPI_ATTR void VKAPI_CALL vkv4l2_GetDeviceQueue(VkDevice device, uint32_t family,
                                                  uint32_t index, VkQueue *pQueue)
 {
@@ -31,6 +48,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_GetDeviceQueue(VkDevice device, uint32_t famil
         return;
     }
     dev->vtbl.GetDeviceQueue(device, family, index, pQueue);
+    remember_family(dev, *pQueue, family);
 }
 
 VKAPI_ATTR void VKAPI_CALL vkv4l2_GetDeviceQueue2(VkDevice device,
@@ -43,6 +61,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_GetDeviceQueue2(VkDevice device,
         return;
     }
     dev->vtbl.GetDeviceQueue2(device, pInfo, pQueue);
+    remember_family(dev, *pQueue, pInfo->queueFamilyIndex);
 }
 
 static struct vkv4l2_submission *new_submission(uint32_t waits, uint32_t cmds, uint32_t signals)
@@ -110,9 +129,23 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
                 s, in->pSignalSemaphoreInfos[j].value, vkv4l2_semaphore_is_timeline(dev, s)
             };
         }
-        if (i + 1 >= count)
+        if (i + 1 >= count && fence) {
+            VkResult fr = vkv4l2_fence_begin(dev, fence);
+            if (fr != VK_SUCCESS) {
+                vkv4l2_arena_fini(&sub->arena);
+                free(sub);
+                return fr;
+            }
             sub->fence = fence;
-        VkResult r = vkv4l2_queue_push(q, sub);
+        }
+        VkResult r = vkv4l2_copy_path_register(q, sub);
+        if (r != VK_SUCCESS) {
+            vkv4l2_arena_fini(&sub->arena);
+            free(sub);
+            return r;
+        }
+        uint64_t seq;
+        r = vkv4l2_queue_push(q, sub, &seq);
         if (r != VK_SUCCESS)
             result = r;
     }
@@ -179,13 +212,25 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_QueueSubmit(VkQueue queue, uint32_t count,
     struct vkv4l2_queue *q = dev->video ? vkv4l2_queue_from_handle(dev, queue) : NULL;
     if (q)
         return submit_decode1(q, count, pSubmits, fence);
-    /* Sync1 stage masks have no video bits: nothing to scrub. */
+    /* Sync1 stage masks have no video bits: nothing to scrub; but the
+     * copies of copy-path pictures ride with their first reader. */
+    struct vkv4l2_arena arena = VKV4L2_ARENA_INIT;
+    const VkSubmitInfo *infos = pSubmits;
+    bool copy_fence = false;
+    VkResult r = VK_SUCCESS;
     bool lock = shared_queue(dev, queue);
     if (lock)
         pthread_mutex_lock(&dev->driver_queue_lock);
-    VkResult r = dev->vtbl.QueueSubmit(queue, count, pSubmits, fence);
+    if (dev->video)
+        r = vkv4l2_copy_path_attach1(dev, queue_family(dev, queue), &arena, count, pSubmits,
+                                     &infos, &copy_fence);
+    if (r == VK_SUCCESS)
+        r = dev->vtbl.QueueSubmit(queue, count, infos, fence);
+    if (r == VK_SUCCESS && copy_fence)
+        r = dev->vtbl.QueueSubmit(queue, 0, NULL, vkv4l2_copy_path_fence(dev));
     if (lock)
         pthread_mutex_unlock(&dev->driver_queue_lock);
+    vkv4l2_arena_fini(&arena);
     return r;
 }
 
@@ -211,11 +256,19 @@ static VkResult queue_submit2(VkQueue queue, uint32_t count, const VkSubmitInfo2
             return r;
         }
     }
+    bool copy_fence = false;
     bool lock = shared_queue(dev, queue);
     if (lock)
         pthread_mutex_lock(&dev->driver_queue_lock);
-    VkResult r = khr ? dev->vtbl.QueueSubmit2KHR(queue, count, infos, fence)
-                     : dev->vtbl.QueueSubmit2(queue, count, infos, fence);
+    VkResult r = VK_SUCCESS;
+    if (dev->video)
+        r = vkv4l2_copy_path_attach2(dev, queue_family(dev, queue), &arena, count, infos, &infos,
+                                     &copy_fence);
+    if (r == VK_SUCCESS)
+        r = khr ? dev->vtbl.QueueSubmit2KHR(queue, count, infos, fence)
+                : dev->vtbl.QueueSubmit2(queue, count, infos, fence);
+    if (r == VK_SUCCESS && copy_fence)
+        r = dev->vtbl.QueueSubmit(queue, 0, NULL, vkv4l2_copy_path_fence(dev));
     if (lock)
         pthread_mutex_unlock(&dev->driver_queue_lock);
     vkv4l2_arena_fini(&arena);

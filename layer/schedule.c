@@ -9,25 +9,29 @@
 #include "video_caps.h"
 #include "video_session.h"
 
-static bool signalled_by(const struct vkv4l2_submission *user, const struct vkv4l2_sem_op *wait)
+static bool signalled_by(const struct vkv4l2_submission *const *users, unsigned nusers,
+                         const struct vkv4l2_sem_op *wait)
 {
-    for (uint32_t i = 0; i < user->signal_count; i++) {
-        if (user->signals[i].semaphore == wait->semaphore && user->signals[i].timeline &&
-            user->signals[i].value >= wait->value)
-            return true;
+    for (unsigned u = 0; u < nusers; u++) {
+        for (uint32_t i = 0; i < users[u]->signal_count; i++) {
+            const struct vkv4l2_sem_op *sig = &users[u]->signals[i];
+            if (sig->semaphore == wait->semaphore && sig->timeline && sig->value >= wait->value)
+                return true;
+        }
     }
     return false;
 }
 
 bool vkv4l2_sched_release_waits_on(struct vkv4l2_queue *q, struct vkv4l2_submission *producer,
-                                   const struct vkv4l2_submission *user)
+                                   const struct vkv4l2_submission *const *users,
+                                   unsigned nusers)
 {
     struct vkv4l2_device *dev = q->dev;
     for (uint32_t i = 0; i < producer->wait_count; i++) {
         const struct vkv4l2_sem_op *w = &producer->waits[i];
         if (!w->timeline)
             return false;
-        if (signalled_by(user, w))
+        if (signalled_by(users, nusers, w))
             continue;
         uint64_t value = 0;
         if (dev->vtbl.GetSemaphoreCounterValue(dev->handle, w->semaphore, &value) != VK_SUCCESS ||
@@ -37,7 +41,7 @@ bool vkv4l2_sched_release_waits_on(struct vkv4l2_queue *q, struct vkv4l2_submiss
     /* Keep only the waits the user does not satisfy. */
     uint32_t n = 0;
     for (uint32_t i = 0; i < producer->wait_count; i++) {
-        if (!signalled_by(user, &producer->waits[i]))
+        if (!signalled_by(users, nusers, &producer->waits[i]))
             producer->waits[n++] = producer->waits[i];
     }
     producer->wait_count = n;

@@ -23,12 +23,13 @@ struct vkv4l2_submission;
 bool vkv4l2_sched_data_ready(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub,
                              struct vkv4l2_submission **producer);
 
-/* The producer may run before `user` when each of its waits is either
- * satisfied now or on a semaphore value `user` itself signals (the
- * application ordered the producer after the user of its picture; the data
- * says otherwise).  Those waits are then dropped from the producer and true
- * is returned. */
+/* The producer may run before its users when each of its waits is either
+ * satisfied now or on a semaphore value one of the users signals (the
+ * application ordered the producer after the users of its picture; the
+ * data says otherwise).  Those waits are then dropped from the producer and
+ * true is returned. */
 bool vkv4l2_sched_release_waits_on(struct vkv4l2_queue *q, struct vkv4l2_submission *producer,
-                                   const struct vkv4l2_submission *user);
+                                   const struct vkv4l2_submission *const *users,
+                                   unsigned nusers);
 
 #endif

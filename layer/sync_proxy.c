@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "device.h"
+#include "fence.h"
 #include "log.h"
 #include "queue.h"
 #include "video_caps.h"
@@ -145,7 +146,8 @@ out:
  * submission on the shared driver queue may already wait for them (wait
  * before signal), and Mesa's queues execute in order, so anything the layer
  * put on that queue behind it would never run.  Binary semaphores and the
- * fence then go through one proxy submission. */
+ * fence: the fence is the layer's to signal (fence.h); binary semaphores go
+ * through one proxy submission. */
 VkResult vkv4l2_sync_signal(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
 {
     struct vkv4l2_device *dev = q->dev;
@@ -169,7 +171,9 @@ VkResult vkv4l2_sync_signal(struct vkv4l2_queue *q, struct vkv4l2_submission *su
         if (r != VK_SUCCESS)
             return r;
     }
-    if (!nbin && sub->fence == VK_NULL_HANDLE)
+    if (sub->fence)
+        vkv4l2_fence_signal(dev, sub->fence);
+    if (!nbin)
         return VK_SUCCESS;
 
     VkSemaphore *sems = calloc(nbin + 1, sizeof(*sems));
@@ -185,7 +189,7 @@ VkResult vkv4l2_sync_signal(struct vkv4l2_queue *q, struct vkv4l2_submission *su
         .signalSemaphoreCount = nbin,
         .pSignalSemaphores = sems,
     };
-    VkResult r = proxy_submit(dev, nbin ? &info : NULL, sub->fence, false);
+    VkResult r = proxy_submit(dev, &info, VK_NULL_HANDLE, false);
     free(sems);
     return r;
 }

@@ -88,8 +88,26 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_GetVideoSessionMemoryRequirementsKHR(
                    ? dev->vtbl.GetVideoSessionMemoryRequirementsKHR(
                          device, videoSession, pMemoryRequirementsCount, pMemoryRequirements)
                    : VK_ERROR_INITIALIZATION_FAILED;
-    /* The V4L2 device owns every buffer the session uses: no bindings. */
-    *pMemoryRequirementsCount = 0;
+    /* The V4L2 device owns every buffer the session uses, so nothing is
+     * needed; but clients (FFmpeg 7.1) call vkBindVideoSessionMemoryKHR
+     * with the count they got, and a count of 0 is invalid usage there.
+     * One small binding of any memory type keeps them valid; it is never
+     * touched. */
+    if (!pMemoryRequirements) {
+        *pMemoryRequirementsCount = 1;
+        return VK_SUCCESS;
+    }
+    if (*pMemoryRequirementsCount < 1)
+        return VK_INCOMPLETE;
+    VkPhysicalDeviceMemoryProperties mem;
+    dev->inst->vtbl.GetPhysicalDeviceMemoryProperties(dev->physdev, &mem);
+    pMemoryRequirements[0].memoryBindIndex = 0;
+    pMemoryRequirements[0].memoryRequirements = (VkMemoryRequirements){
+        .size = 4096,
+        .alignment = 4096,
+        .memoryTypeBits = mem.memoryTypeCount >= 32 ? ~0u : (1u << mem.memoryTypeCount) - 1,
+    };
+    *pMemoryRequirementsCount = 1;
     return VK_SUCCESS;
 }
 
@@ -104,16 +122,19 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_BindVideoSessionMemoryKHR(
                                                          bindSessionMemoryInfoCount,
                                                          pBindSessionMemoryInfos)
                    : VK_ERROR_INITIALIZATION_FAILED;
-    /* FFmpeg and GStreamer bind the (empty) list they got: accept it.  Any
-     * element has no matching memory requirement. */
-    if (bindSessionMemoryInfoCount == 0)
-        return VK_SUCCESS;
-    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_ERROR,
-                    "vkBindVideoSessionMemoryKHR: VUID-vkBindVideoSessionMemoryKHR-"
-                    "pBindSessionMemoryInfos-07197: memoryBindIndex %u has no memory "
-                    "requirement (the session needs no memory)",
-                    pBindSessionMemoryInfos[0].memoryBindIndex);
-    return VK_ERROR_VALIDATION_FAILED_EXT;
+    /* The one binding of vkv4l2_GetVideoSessionMemoryRequirementsKHR; the
+     * memory is not used. */
+    for (uint32_t i = 0; i < bindSessionMemoryInfoCount; i++) {
+        if (pBindSessionMemoryInfos[i].memoryBindIndex != 0) {
+            vkv4l2_log_inst(dev->inst, VKV4L2_LOG_ERROR,
+                            "vkBindVideoSessionMemoryKHR: VUID-vkBindVideoSessionMemoryKHR-"
+                            "pBindSessionMemoryInfos-07197: memoryBindIndex %u was never "
+                            "reported",
+                            pBindSessionMemoryInfos[i].memoryBindIndex);
+            return VK_ERROR_VALIDATION_FAILED_EXT;
+        }
+    }
+    return VK_SUCCESS;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateVideoSessionParametersKHR(

@@ -1,7 +1,9 @@
-/* libavcodec decode of one V4L2 job, exact despite reordering: the access
- * units since the last IDR (each with its re-serialised SPS and PPS) are
- * replayed into a fresh decoder which is then drained; the frame whose pts
- * is the current access unit is written to the CAPTURE buffer as NV12. */
+/* libavcodec decode of one V4L2 job, exact despite reordering and
+ * independent of arrival order: the access units of the job's IDR epoch
+ * (each with its re-serialised SPS and PPS) that precede it in decode order
+ * (emu_gop.c) are replayed with it into a fresh decoder which is then
+ * drained; the frame whose pts is the job's access unit is written to the
+ * CAPTURE buffer as NV12. */
 #include "emu_decode.h"
 
 #include <errno.h>
@@ -9,36 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu_gop.h"
 #include "emu_h264_rbsp.h"
 
-struct access_unit {
-    uint8_t *data; /* padded with AV_INPUT_BUFFER_PADDING_SIZE zeros */
-    size_t size;
-};
-
 struct emu_decoder {
-    struct access_unit *aus;
-    size_t n, cap;
+    struct emu_gops gops;
 };
-
-static void clear_aus(struct emu_decoder *dec)
-{
-    for (size_t i = 0; i < dec->n; i++)
-        free(dec->aus[i].data);
-    dec->n = 0;
-}
 
 void emu_decoder_free(struct emu_decoder *dec)
 {
     if (!dec)
         return;
-    clear_aus(dec);
-    free(dec->aus);
+    emu_gops_clear(&dec->gops);
     free(dec);
 }
 
-/* SPS NAL + PPS NAL + the job's slices. */
-static int build_au(const struct emu_decode_job *job, struct access_unit *au)
+/* SPS NAL + PPS NAL + the job's slices, padded with
+ * AV_INPUT_BUFFER_PADDING_SIZE zeros. */
+static int build_au(const struct emu_decode_job *job, uint8_t **data, size_t *size)
 {
     uint8_t rbsp[4096], hdr[2 * 4096 + 64];
     const struct emu_ctrl_store *c = job->ctrls;
@@ -55,12 +45,12 @@ static int build_au(const struct emu_decode_job *job, struct access_unit *au)
     if (pps_len < 0)
         return pps_len;
     size_t hlen = (size_t)sps_len + (size_t)pps_len;
-    au->size = hlen + job->size;
-    au->data = calloc(1, au->size + AV_INPUT_BUFFER_PADDING_SIZE);
-    if (!au->data)
+    *size = hlen + job->size;
+    *data = calloc(1, *size + AV_INPUT_BUFFER_PADDING_SIZE);
+    if (!*data)
         return -ENOMEM;
-    memcpy(au->data, hdr, hlen);
-    memcpy(au->data + hlen, job->bitstream, job->size);
+    memcpy(*data, hdr, hlen);
+    memcpy(*data + hlen, job->bitstream, job->size);
     return 0;
 }
 
@@ -115,7 +105,8 @@ static int drain(AVCodecContext *avctx, AVFrame *frame, int64_t want,
     }
 }
 
-static int replay(struct emu_decoder *dec, const struct emu_decode_job *job)
+/* Decodes aus[0..n) and writes the frame of aus[n - 1]. */
+static int replay(const struct emu_au *aus, size_t n, const struct emu_decode_job *job)
 {
     const AVCodec *codec = avcodec_find_decoder(AV_CODEC_ID_H264);
     if (!codec)
@@ -132,14 +123,14 @@ static int replay(struct emu_decoder *dec, const struct emu_decode_job *job)
         ret = -EINVAL;
         goto out;
     }
-    int64_t want = (int64_t)dec->n - 1;
+    int64_t want = (int64_t)n - 1;
     ret = 0;
-    for (size_t i = 0; i < dec->n && ret == 0; i++) {
-        pkt->data = dec->aus[i].data;
-        pkt->size = (int)dec->aus[i].size;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        pkt->data = aus[i].data;
+        pkt->size = (int)aus[i].size;
         pkt->pts = (int64_t)i;
         /* A corrupt access unit is concealed, as in FFmpeg's own decode. */
-        if (avcodec_send_packet(avctx, pkt) < 0 && i == dec->n - 1)
+        if (avcodec_send_packet(avctx, pkt) < 0 && i == n - 1)
             ret = -EINVAL;
         if (ret == 0)
             ret = drain(avctx, frame, want, job, &found);
@@ -155,26 +146,41 @@ out:
     return ret;
 }
 
-int emu_decoder_decode(struct emu_decoder **pdec, const struct emu_decode_job *job)
+/* The picture as the decode parameters describe it: references are the
+ * DPB entries hardware would look up (valid or active). */
+static void describe(const struct emu_decode_job *job, struct emu_gop_picture *pic)
+{
+    const struct v4l2_ctrl_h264_decode_params *dp = &job->ctrls->decode_params;
+    memset(pic, 0, sizeof(*pic));
+    pic->ts = job->timestamp_ns;
+    pic->idr = dp->flags & V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC;
+    pic->reference = dp->nal_ref_idc != 0;
+    pic->frame_num = dp->frame_num;
+    pic->max_frame_num = 1u << (job->ctrls->sps.log2_max_frame_num_minus4 + 4);
+    for (unsigned i = 0; i < V4L2_H264_NUM_DPB_ENTRIES && pic->nrefs < EMU_GOP_MAX_REFS; i++)
+        if (dp->dpb[i].flags & (V4L2_H264_DPB_ENTRY_FLAG_VALID | V4L2_H264_DPB_ENTRY_FLAG_ACTIVE))
+            pic->ref_ts[pic->nrefs++] = dp->dpb[i].reference_ts;
+}
+
+int emu_decoder_decode(struct emu_decoder **pdec, const struct emu_decode_job *job, char *why,
+                       size_t why_size)
 {
     if (!*pdec && !(*pdec = calloc(1, sizeof(**pdec))))
         return -ENOMEM;
     struct emu_decoder *dec = *pdec;
-    if (job->ctrls->decode_params.flags & V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC)
-        clear_aus(dec);
-    if (dec->n == dec->cap) {
-        size_t cap = dec->cap ? dec->cap * 2 : 32;
-        struct access_unit *a = realloc(dec->aus, cap * sizeof(*a));
-        if (!a)
-            return -ENOMEM;
-        dec->aus = a;
-        dec->cap = cap;
-    }
-    int ret = build_au(job, &dec->aus[dec->n]);
+    uint8_t *data;
+    size_t size;
+    int ret = build_au(job, &data, &size);
     if (ret < 0)
         return ret;
-    dec->n++;
-    return replay(dec, job);
+    struct emu_gop_picture pic;
+    describe(job, &pic);
+    struct emu_epoch *epoch;
+    size_t pos;
+    ret = emu_gops_add(&dec->gops, &pic, data, size, &epoch, &pos, why, why_size);
+    if (ret < 0 || job->record_only)
+        return ret;
+    return replay(epoch->aus, pos + 1, job);
 }
 
 void emu_pattern_fill(const struct emu_decode_job *job)

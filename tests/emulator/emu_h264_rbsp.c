@@ -65,49 +65,54 @@ static bool high_profile(uint8_t profile_idc)
     return false;
 }
 
-int emu_h264_sps_rbsp(const struct v4l2_ctrl_h264_sps *sps, uint8_t *out, size_t cap)
+void emu_h264_sps_head(struct emu_bitwriter *bw, const struct v4l2_ctrl_h264_sps *sps)
 {
-    struct emu_bitwriter bw;
-    emu_bw_init(&bw, out, cap);
-    emu_bw_bits(&bw, sps->profile_idc, 8);
+    emu_bw_bits(bw, sps->profile_idc, 8);
     /* V4L2 keeps constraint_set0_flag in bit 0; the bitstream sends it first. */
     uint32_t cs = 0;
     for (unsigned i = 0; i < 6; i++)
         if (sps->constraint_set_flags & (1u << i))
             cs |= 0x80u >> i;
-    emu_bw_bits(&bw, cs, 8);
-    emu_bw_bits(&bw, sps->level_idc, 8);
-    emu_bw_ue(&bw, sps->seq_parameter_set_id);
+    emu_bw_bits(bw, cs, 8);
+    emu_bw_bits(bw, sps->level_idc, 8);
+    emu_bw_ue(bw, sps->seq_parameter_set_id);
     if (high_profile(sps->profile_idc)) {
-        emu_bw_ue(&bw, sps->chroma_format_idc);
+        emu_bw_ue(bw, sps->chroma_format_idc);
         if (sps->chroma_format_idc == 3)
-            emu_bw_bits(&bw, !!(sps->flags & V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE), 1);
-        emu_bw_ue(&bw, sps->bit_depth_luma_minus8);
-        emu_bw_ue(&bw, sps->bit_depth_chroma_minus8);
-        emu_bw_bits(&bw, !!(sps->flags & V4L2_H264_SPS_FLAG_QPPRIME_Y_ZERO_TRANSFORM_BYPASS), 1);
-        emu_bw_bits(&bw, 0, 1); /* seq_scaling_matrix_present_flag: lists go in the PPS */
+            emu_bw_bits(bw, !!(sps->flags & V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE), 1);
+        emu_bw_ue(bw, sps->bit_depth_luma_minus8);
+        emu_bw_ue(bw, sps->bit_depth_chroma_minus8);
+        emu_bw_bits(bw, !!(sps->flags & V4L2_H264_SPS_FLAG_QPPRIME_Y_ZERO_TRANSFORM_BYPASS), 1);
+        emu_bw_bits(bw, 0, 1); /* seq_scaling_matrix_present_flag: lists go in the PPS */
     }
-    emu_bw_ue(&bw, sps->log2_max_frame_num_minus4);
-    emu_bw_ue(&bw, sps->pic_order_cnt_type);
+    emu_bw_ue(bw, sps->log2_max_frame_num_minus4);
+    emu_bw_ue(bw, sps->pic_order_cnt_type);
     if (sps->pic_order_cnt_type == 0) {
-        emu_bw_ue(&bw, sps->log2_max_pic_order_cnt_lsb_minus4);
+        emu_bw_ue(bw, sps->log2_max_pic_order_cnt_lsb_minus4);
     } else if (sps->pic_order_cnt_type == 1) {
-        emu_bw_bits(&bw, !!(sps->flags & V4L2_H264_SPS_FLAG_DELTA_PIC_ORDER_ALWAYS_ZERO), 1);
-        emu_bw_se(&bw, sps->offset_for_non_ref_pic);
-        emu_bw_se(&bw, sps->offset_for_top_to_bottom_field);
-        emu_bw_ue(&bw, sps->num_ref_frames_in_pic_order_cnt_cycle);
+        emu_bw_bits(bw, !!(sps->flags & V4L2_H264_SPS_FLAG_DELTA_PIC_ORDER_ALWAYS_ZERO), 1);
+        emu_bw_se(bw, sps->offset_for_non_ref_pic);
+        emu_bw_se(bw, sps->offset_for_top_to_bottom_field);
+        emu_bw_ue(bw, sps->num_ref_frames_in_pic_order_cnt_cycle);
         for (unsigned i = 0; i < sps->num_ref_frames_in_pic_order_cnt_cycle; i++)
-            emu_bw_se(&bw, sps->offset_for_ref_frame[i]);
+            emu_bw_se(bw, sps->offset_for_ref_frame[i]);
     }
-    emu_bw_ue(&bw, sps->max_num_ref_frames);
-    emu_bw_bits(&bw, !!(sps->flags & V4L2_H264_SPS_FLAG_GAPS_IN_FRAME_NUM_VALUE_ALLOWED), 1);
-    emu_bw_ue(&bw, sps->pic_width_in_mbs_minus1);
-    emu_bw_ue(&bw, sps->pic_height_in_map_units_minus1);
+    emu_bw_ue(bw, sps->max_num_ref_frames);
+    emu_bw_bits(bw, !!(sps->flags & V4L2_H264_SPS_FLAG_GAPS_IN_FRAME_NUM_VALUE_ALLOWED), 1);
+    emu_bw_ue(bw, sps->pic_width_in_mbs_minus1);
+    emu_bw_ue(bw, sps->pic_height_in_map_units_minus1);
     bool frame_mbs_only = sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY;
-    emu_bw_bits(&bw, frame_mbs_only, 1);
+    emu_bw_bits(bw, frame_mbs_only, 1);
     if (!frame_mbs_only)
-        emu_bw_bits(&bw, !!(sps->flags & V4L2_H264_SPS_FLAG_MB_ADAPTIVE_FRAME_FIELD), 1);
-    emu_bw_bits(&bw, !!(sps->flags & V4L2_H264_SPS_FLAG_DIRECT_8X8_INFERENCE), 1);
+        emu_bw_bits(bw, !!(sps->flags & V4L2_H264_SPS_FLAG_MB_ADAPTIVE_FRAME_FIELD), 1);
+    emu_bw_bits(bw, !!(sps->flags & V4L2_H264_SPS_FLAG_DIRECT_8X8_INFERENCE), 1);
+}
+
+int emu_h264_sps_rbsp(const struct v4l2_ctrl_h264_sps *sps, uint8_t *out, size_t cap)
+{
+    struct emu_bitwriter bw;
+    emu_bw_init(&bw, out, cap);
+    emu_h264_sps_head(&bw, sps);
     emu_bw_bits(&bw, 0, 1); /* frame_cropping_flag: the CAPTURE buffer is the coded size */
     /* A VUI with only bitstream_restriction, announcing the largest
      * reorder depth: libavcodec otherwise guesses the output delay, grows

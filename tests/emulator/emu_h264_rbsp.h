@@ -23,8 +23,12 @@ void emu_bw_se(struct emu_bitwriter *bw, int32_t value);
 /* rbsp_trailing_bits(); returns the RBSP size in bytes. */
 size_t emu_bw_trailing(struct emu_bitwriter *bw);
 
-/* Writes seq_parameter_set_rbsp() (no VUI, no cropping, no SPS scaling
- * lists).  Returns the RBSP size or -ENOSPC. */
+/* Writes seq_parameter_set_rbsp() up to direct_8x8_inference_flag: the
+ * part that must equal the stream's own SPS. */
+void emu_h264_sps_head(struct emu_bitwriter *bw, const struct v4l2_ctrl_h264_sps *sps);
+/* Writes seq_parameter_set_rbsp() (the head, no cropping, no SPS scaling
+ * lists, a VUI with bitstream_restriction only).  Returns the RBSP size or
+ * -ENOSPC. */
 int emu_h264_sps_rbsp(const struct v4l2_ctrl_h264_sps *sps, uint8_t *out, size_t cap);
 /* Writes pic_parameter_set_rbsp(); the scaling matrix (raster order, as in
  * the control) goes in the PPS when the PPS flags it present.  Returns the

@@ -5,6 +5,7 @@
 #include "emu.h"
 #include "emu_decode.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,17 +152,21 @@ void *emu_worker_main(void *arg)
         pthread_mutex_unlock(&emu.lock);
 
         int ret = 0;
-        if (refs_ok && !fault_error) {
-            if (mode == EMU_MODE_PATTERN)
+        char why[256] = "";
+        job.record_only = fault_error;
+        if (refs_ok) {
+            if (mode == EMU_MODE_PIXELS)
+                ret = emu_decoder_decode(&ctx->decoder, &job, why, sizeof(why));
+            else if (!fault_error)
                 emu_pattern_fill(&job);
-            else
-                ret = emu_decoder_decode(&ctx->decoder, &job);
         }
-        if (ret < 0)
+        if (ret < 0 && ret != -ENOENT && ret != -EXDEV)
             fprintf(stderr, "vkv4l2-emulator: decode %u failed (%d)\n", n, ret);
         sleep_until(deadline);
 
         pthread_mutex_lock(&emu.lock);
+        if (ret == -ENOENT || ret == -EXDEV)
+            emu_violation("decode %u: %s", n, why);
         struct stat st;
         if (dst->dmabuf_fd >= 0)
             emu_sentinel_after_decode(dst->dmabuf_dev, dst->dmabuf_ino, job.dst, job.dst_size);

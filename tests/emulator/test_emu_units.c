@@ -1,12 +1,13 @@
 /* Unit tests of the emulator's pure parts: settings parsing, the bit
  * writer and NAL packaging, hantro's format arithmetic, control
- * validation. */
+ * validation, decode-order reconstruction per IDR epoch. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "emu_ctrls.h"
 #include "emu_fmt.h"
+#include "emu_gop.h"
 #include "emu_h264_rbsp.h"
 #include "emu_settings.h"
 
@@ -115,12 +116,98 @@ static void test_ctrl_validation(void)
     CHECK(emu_ctrls_set(&store, &cs) == 0 && store.set_mask == EMU_CTRL_BIT(EMU_CTRL_PPS));
 }
 
+/* Adds a picture (timestamp = ts, references = NULL-terminated-by-0 list)
+ * to g; returns its position in its epoch, or the error; *idr = epoch key. */
+static long gop_add(struct emu_gops *g, uint64_t ts, bool idr, bool reference, unsigned frame_num,
+                    const uint64_t *refs, uint64_t *epoch_key)
+{
+    struct emu_gop_picture pic = {.ts = ts, .idr = idr, .reference = reference,
+                                  .frame_num = (uint16_t)frame_num, .max_frame_num = 16};
+    while (refs && refs[pic.nrefs])
+        pic.ref_ts[pic.nrefs] = refs[pic.nrefs], pic.nrefs++;
+    struct emu_epoch *e = NULL;
+    size_t pos = 0;
+    char why[256];
+    int ret = emu_gops_add(g, &pic, NULL, 0, &e, &pos, why, sizeof(why));
+    if (ret < 0)
+        return ret;
+    if (epoch_key)
+        *epoch_key = e->idr_ts;
+    return (long)pos;
+}
+
+/* The epoch keyed by key, as timestamps in decode order. */
+static size_t gop_order(const struct emu_gops *g, uint64_t key, uint64_t *ts, size_t max)
+{
+    for (unsigned i = 0; i < g->count; i++) {
+        const struct emu_epoch *e = &g->epochs[i];
+        if (e->idr_ts != key)
+            continue;
+        for (size_t j = 0; j < e->n && j < max; j++)
+            ts[j] = e->aus[j].ts;
+        return e->n;
+    }
+    return 0;
+}
+
+static void test_gop_order(void)
+{
+    struct emu_gops g = {0};
+    uint64_t key = 0, ts[32];
+    /* GOP 100: I0 P1(fn1) b(fn2) P2(fn2) b(fn3) b(fn3) P3(fn3), queued
+     * P2 before the b it does not reference, the two b's of fn 3 after
+     * P3, and the next IDR (200) before the last b. */
+    CHECK(gop_add(&g, 100, true, true, 0, NULL, &key) == 0 && key == 100);
+    CHECK(gop_add(&g, 110, false, true, 1, (uint64_t[]){100, 0}, &key) == 1 && key == 100);
+    CHECK(gop_add(&g, 130, false, true, 2, (uint64_t[]){110, 100, 0}, &key) == 2);
+    CHECK(gop_add(&g, 120, false, false, 2, (uint64_t[]){110, 100, 0}, &key) == 2 && key == 100);
+    CHECK(gop_add(&g, 160, false, true, 3, (uint64_t[]){130, 110, 0}, &key) == 4);
+    CHECK(gop_add(&g, 140, false, false, 3, (uint64_t[]){130, 110, 0}, &key) == 4);
+    CHECK(gop_add(&g, 200, true, true, 0, NULL, &key) == 0 && key == 200);
+    CHECK(gop_add(&g, 210, false, true, 1, (uint64_t[]){200, 0}, &key) == 1 && key == 200);
+    /* The old GOP's last b still joins its own epoch, after its twin. */
+    CHECK(gop_add(&g, 150, false, false, 3, (uint64_t[]){160, 130, 0}, &key) == 5 && key == 100);
+    CHECK(gop_order(&g, 100, ts, 32) == 7);
+    const uint64_t want[] = {100, 110, 120, 130, 140, 150, 160};
+    CHECK(!memcmp(ts, want, sizeof(want)));
+    /* Strictness: an unknown reference, references in two epochs. */
+    CHECK(gop_add(&g, 300, false, true, 2, (uint64_t[]){999, 0}, NULL) == -ENOENT);
+    CHECK(gop_add(&g, 300, false, true, 2, (uint64_t[]){210, 160, 0}, NULL) == -EXDEV);
+    /* An I picture without references joins the newest epoch. */
+    CHECK(gop_add(&g, 220, false, true, 2, NULL, &key) == 2 && key == 200);
+    /* A timestamp decoded again replaces its access unit. */
+    CHECK(gop_add(&g, 220, false, true, 2, (uint64_t[]){210, 0}, &key) == 2 && key == 200);
+    CHECK(gop_order(&g, 200, ts, 32) == 3);
+    emu_gops_clear(&g);
+
+    /* frame_num wraps at MaxFrameNum 16: a chain of 20 reference P's, the
+     * last non-reference picture queued before the last two P's. */
+    CHECK(gop_add(&g, 1000, true, true, 0, NULL, NULL) == 0);
+    for (unsigned k = 1; k < 20; k++)
+        CHECK(gop_add(&g, 1000 + k, false, true, k % 16, (uint64_t[]){999 + k, 0}, NULL) == (long)k);
+    CHECK(gop_add(&g, 2000, false, false, 20 % 16, (uint64_t[]){1019, 0}, NULL) == 20);
+    CHECK(gop_add(&g, 1020, false, true, 20 % 16, (uint64_t[]){1019, 0}, NULL) == 21);
+    CHECK(gop_add(&g, 1021, false, true, 21 % 16, (uint64_t[]){1020, 0}, NULL) == 22);
+    /* A reference-less picture unwraps near the epoch's last arrival. */
+    CHECK(gop_add(&g, 3000, false, false, 22 % 16, NULL, NULL) == 23);
+    emu_gops_clear(&g);
+
+    /* Only the last EMU_GOP_EPOCHS epochs are kept. */
+    for (unsigned k = 0; k <= EMU_GOP_EPOCHS; k++)
+        CHECK(gop_add(&g, 5000 + 100 * k, true, true, 0, NULL, NULL) == 0);
+    CHECK(g.count == EMU_GOP_EPOCHS);
+    CHECK(gop_add(&g, 5001, false, true, 1, (uint64_t[]){5000, 0}, NULL) == -ENOENT);
+    CHECK(gop_add(&g, 5101, false, true, 1, (uint64_t[]){5100, 0}, &key) == 1 && key == 5100);
+    emu_gops_clear(&g);
+}
+
 int main(void)
 {
     test_settings();
     test_bitwriter();
     test_formats();
     test_ctrl_validation();
+    test_gop_order();
     if (failures) {
         fprintf(stderr, "test_emu_units: %d check(s) failed\n", failures);
         return 1;

@@ -187,7 +187,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_CmdBeginDebugUtilsLabelEXT(VkCommandBuffer com
     struct vkv4l2_cmd_buffer *cb = vkv4l2_cmd_buffer_get(dev, commandBuffer);
     if (cb)
         note_record_error(cb, vkv4l2_record_begin_debug_label(&cb->list, pLabel));
-    else
+    else if (dev->vtbl.CmdBeginDebugUtilsLabelEXT)
         dev->vtbl.CmdBeginDebugUtilsLabelEXT(commandBuffer, pLabel);
 }
 
@@ -197,7 +197,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_CmdEndDebugUtilsLabelEXT(VkCommandBuffer comma
     struct vkv4l2_cmd_buffer *cb = vkv4l2_cmd_buffer_get(dev, commandBuffer);
     if (cb)
         note_record_error(cb, vkv4l2_record_end_debug_label(&cb->list));
-    else
+    else if (dev->vtbl.CmdEndDebugUtilsLabelEXT)
         dev->vtbl.CmdEndDebugUtilsLabelEXT(commandBuffer);
 }
 
@@ -208,6 +208,6 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_CmdInsertDebugUtilsLabelEXT(VkCommandBuffer co
     struct vkv4l2_cmd_buffer *cb = vkv4l2_cmd_buffer_get(dev, commandBuffer);
     if (cb)
         note_record_error(cb, vkv4l2_record_insert_debug_label(&cb->list, pLabel));
-    else
+    else if (dev->vtbl.CmdInsertDebugUtilsLabelEXT)
         dev->vtbl.CmdInsertDebugUtilsLabelEXT(commandBuffer, pLabel);
 }

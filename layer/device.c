@@ -33,6 +33,26 @@ static VkLayerDeviceCreateInfo *find_device_info(const VkDeviceCreateInfo *ci,
     return NULL;
 }
 
+/* VK_EXT_debug_utils is an instance extension with device commands: a
+ * layer below ours may not hand them out through vkGetDeviceProcAddr,
+ * while applications get them through vkGetInstanceProcAddr -- and then
+ * call our intercepts, which must not call a NULL entry. */
+static void fill_debug_utils(struct vkv4l2_device *dev)
+{
+    PFN_vkGetInstanceProcAddr gipa = dev->inst->next_gipa;
+    VkInstance instance = dev->inst->handle;
+#define FILL(name)                                                              \
+    if (!dev->vtbl.name)                                                        \
+        dev->vtbl.name = (PFN_vk##name)gipa(instance, "vk" #name);
+    FILL(CmdBeginDebugUtilsLabelEXT);
+    FILL(CmdEndDebugUtilsLabelEXT);
+    FILL(CmdInsertDebugUtilsLabelEXT);
+    FILL(QueueBeginDebugUtilsLabelEXT);
+    FILL(QueueEndDebugUtilsLabelEXT);
+    FILL(QueueInsertDebugUtilsLabelEXT);
+#undef FILL
+}
+
 /* Decode queues and the driver queue the layer submits to. */
 static VkResult setup_video(struct vkv4l2_device *dev, const struct vkv4l2_device_plan *plan)
 {
@@ -130,6 +150,7 @@ static VkResult create_device(VkPhysicalDevice physicalDevice,
     dev->next_gdpa = next_gdpa;
     dev->set_loader_data = loader_cb ? loader_cb->u.pfnSetDeviceLoaderData : NULL;
     vkuInitDeviceDispatchTable(*pDevice, &dev->vtbl, next_gdpa);
+    fill_debug_utils(dev);
     dev->video = pd && pd->video && plan.video_enabled && dev->set_loader_data;
     dev->decode_family = pd ? pd->decode_family : 0;
     dev->api_version = pd ? pd->driver_api_version : 0;

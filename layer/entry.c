@@ -54,7 +54,8 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL vkv4l2_GetDeviceProcAddr(VkDevice devic
     const struct vkv4l2_proc *proc = vkv4l2_proc_lookup(pName);
     if (proc && proc->scope == VKV4L2_PROC_DEVICE &&
         (next || !(proc->flags & VKV4L2_PROC_ONLY_IF_NEXT)) &&
-        (dev->video || !(proc->flags & VKV4L2_PROC_VIDEO_ONLY)))
+        (dev->video || !(proc->flags & VKV4L2_PROC_VIDEO_ONLY)) &&
+        (dev->inst->debug_utils || !(proc->flags & VKV4L2_PROC_DEBUG_UTILS)))
         return proc->fn;
     return next;
 }

@@ -28,6 +28,7 @@
 #define DEVICE VKV4L2_PROC_DEVICE
 #define IF_NEXT VKV4L2_PROC_ONLY_IF_NEXT
 #define VIDEO VKV4L2_PROC_VIDEO_ONLY
+#define DEBUG_UTILS VKV4L2_PROC_DEBUG_UTILS
 
 static const struct vkv4l2_proc procs[] = {
     PROC(CreateInstance, GLOBAL, 0),
@@ -88,9 +89,9 @@ static const struct vkv4l2_proc procs[] = {
     PROC(CmdResetQueryPool, DEVICE, VIDEO),
     PROC(CmdBeginQuery, DEVICE, VIDEO),
     PROC(CmdEndQuery, DEVICE, VIDEO),
-    PROC(CmdBeginDebugUtilsLabelEXT, DEVICE, VIDEO | IF_NEXT),
-    PROC(CmdEndDebugUtilsLabelEXT, DEVICE, VIDEO | IF_NEXT),
-    PROC(CmdInsertDebugUtilsLabelEXT, DEVICE, VIDEO | IF_NEXT),
+    PROC(CmdBeginDebugUtilsLabelEXT, DEVICE, VIDEO | IF_NEXT | DEBUG_UTILS),
+    PROC(CmdEndDebugUtilsLabelEXT, DEVICE, VIDEO | IF_NEXT | DEBUG_UTILS),
+    PROC(CmdInsertDebugUtilsLabelEXT, DEVICE, VIDEO | IF_NEXT | DEBUG_UTILS),
 
     PROC(CreateVideoSessionKHR, DEVICE, VIDEO),
     PROC(DestroyVideoSessionKHR, DEVICE, VIDEO),

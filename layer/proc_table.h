@@ -20,6 +20,9 @@ enum vkv4l2_proc_flags {
      * others vkGetDeviceProcAddr hands out the next one directly, so a
      * program that does not use video pays nothing. */
     VKV4L2_PROC_VIDEO_ONLY = 1 << 1,
+    /* VK_EXT_debug_utils command: exposed only when the instance enabled
+     * the extension (the loader's terminator would hand it out anyway). */
+    VKV4L2_PROC_DEBUG_UTILS = 1 << 2,
 };
 
 struct vkv4l2_proc {

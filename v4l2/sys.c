@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +28,35 @@ static const struct vkv4l2_sys_ops libc_ops = {
     .stat = stat,
 };
 
+/* Calls through the seam, for the benchmark (VKV4L2_SYS_STATS=FILE writes
+ * them at exit): on a kernel each one is a system call. */
+enum { STAT_OPEN, STAT_CLOSE, STAT_IOCTL, STAT_MMAP, STAT_MUNMAP, STAT_POLL, STAT_STAT, STAT_N };
+static const char *const stat_names[STAT_N] = { "open", "close", "ioctl", "mmap", "munmap",
+                                                "poll", "stat" };
+static _Atomic unsigned long stats[STAT_N];
+static char stats_path[256];
+
+static void write_stats(void)
+{
+    FILE *f = fopen(stats_path, "a");
+    if (!f)
+        return;
+    for (int i = 0; i < STAT_N; i++)
+        fprintf(f, "%s %lu\n", stat_names[i], (unsigned long)stats[i]);
+    fclose(f);
+}
+
 static pthread_once_t sys_once = PTHREAD_ONCE_INIT;
 static const struct vkv4l2_sys_ops *sys_ops;
 static int sys_init_result;
 
 static void sys_select(void)
 {
+    const char *stats_file = secure_getenv("VKV4L2_SYS_STATS");
+    if (stats_file && *stats_file) {
+        snprintf(stats_path, sizeof(stats_path), "%s", stats_file);
+        atexit(write_stats);
+    }
     const char *lib = secure_getenv("VKV4L2_EMULATOR");
     if (!lib || !*lib) {
         sys_ops = &libc_ops;
@@ -79,6 +103,7 @@ int vkv4l2_sys_open(const char *path, int flags)
     const struct vkv4l2_sys_ops *o = ops();
     if (!o)
         return sys_init_result;
+    stats[STAT_OPEN]++;
     int fd = o->open(path, flags | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
 }
@@ -89,6 +114,7 @@ int vkv4l2_sys_close(int fd)
     if (!o)
         return sys_init_result;
     /* close() is not retried on EINTR: on Linux the fd is gone anyway. */
+    stats[STAT_CLOSE]++;
     return o->close(fd) < 0 ? -errno : 0;
 }
 
@@ -99,6 +125,7 @@ int vkv4l2_sys_ioctl(int fd, unsigned long request, void *arg)
         return sys_init_result;
     int ret;
     do {
+        stats[STAT_IOCTL]++;
         ret = o->ioctl(fd, request, arg);
     } while (ret < 0 && errno == EINTR);
     return ret < 0 ? -errno : ret;
@@ -109,6 +136,7 @@ int vkv4l2_sys_mmap(size_t len, int prot, int flags, int fd, off_t offset, void 
     const struct vkv4l2_sys_ops *o = ops();
     if (!o)
         return sys_init_result;
+    stats[STAT_MMAP]++;
     void *p = o->mmap(NULL, len, prot, flags, fd, offset);
     if (p == MAP_FAILED)
         return -errno;
@@ -121,6 +149,7 @@ int vkv4l2_sys_munmap(void *addr, size_t len)
     const struct vkv4l2_sys_ops *o = ops();
     if (!o)
         return sys_init_result;
+    stats[STAT_MUNMAP]++;
     return o->munmap(addr, len) < 0 ? -errno : 0;
 }
 
@@ -131,6 +160,7 @@ int vkv4l2_sys_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
         return sys_init_result;
     int ret;
     do {
+        stats[STAT_POLL]++;
         ret = o->poll(fds, nfds, timeout_ms);
     } while (ret < 0 && errno == EINTR);
     return ret < 0 ? -errno : ret;
@@ -141,5 +171,6 @@ int vkv4l2_sys_stat(const char *path, struct stat *st)
     const struct vkv4l2_sys_ops *o = ops();
     if (!o)
         return sys_init_result;
+    stats[STAT_STAT]++;
     return o->stat(path, st) < 0 ? -errno : 0;
 }

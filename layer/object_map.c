@@ -117,6 +117,14 @@ void *vkv4l2_object_map_remove(struct vkv4l2_object_map *map, uintptr_t key)
         s->key = TOMBSTONE;
         s->value = NULL;
         map->live--;
+        /* An empty map holds no memory: the process-wide maps must not
+         * keep any once the last instance is gone and the loader unloads
+         * the layer. */
+        if (map->live == 0) {
+            free(map->slots);
+            map->slots = NULL;
+            map->capacity = map->used = 0;
+        }
     }
     pthread_rwlock_unlock(&map->lock);
     return value;

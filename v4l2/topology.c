@@ -5,14 +5,18 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* The uAPI's MEDIA_LNK_FL_LINK_TYPE is (0xf << 28) on an int: undefined
+ * behaviour in C.  The same mask, unsigned. */
+#define LINK_TYPE_MASK (0xfu << 28)
+
 static bool is_interface_link(const struct media_v2_link *l)
 {
-    return (l->flags & MEDIA_LNK_FL_LINK_TYPE) == MEDIA_LNK_FL_INTERFACE_LINK;
+    return (l->flags & LINK_TYPE_MASK) == (uint32_t)MEDIA_LNK_FL_INTERFACE_LINK;
 }
 
 static bool is_data_link(const struct media_v2_link *l)
 {
-    return (l->flags & MEDIA_LNK_FL_LINK_TYPE) == MEDIA_LNK_FL_DATA_LINK;
+    return (l->flags & LINK_TYPE_MASK) == (uint32_t)MEDIA_LNK_FL_DATA_LINK;
 }
 
 static const struct media_v2_interface *find_interface(const struct vkv4l2_topology *t, uint32_t id)

@@ -169,15 +169,42 @@ int main(int argc, char **argv)
     };
     VkVideoSessionKHR session = VK_NULL_HANDLE;
     EXPECT(CreateVideoSessionKHR(dev, &sci, NULL, &session), VK_SUCCESS);
+    /* One small binding (so that clients binding what they got never pass
+     * an empty list, which is invalid usage), never used by the layer. */
     uint32_t nreq = 99;
     EXPECT(GetVideoSessionMemoryRequirementsKHR(dev, session, &nreq, NULL), VK_SUCCESS);
-    if (nreq != 0) {
-        fprintf(stderr, "vobj_layer: %u session memory bindings, expected 0\n", nreq);
+    VkVideoSessionMemoryRequirementsKHR req = {
+        .sType = VK_STRUCTURE_TYPE_VIDEO_SESSION_MEMORY_REQUIREMENTS_KHR,
+    };
+    if (nreq != 1) {
+        fprintf(stderr, "vobj_layer: %u session memory bindings, expected 1\n", nreq);
         failures++;
+    } else {
+        EXPECT(GetVideoSessionMemoryRequirementsKHR(dev, session, &nreq, &req), VK_SUCCESS);
+        if (req.memoryBindIndex != 0 || !req.memoryRequirements.size ||
+            !req.memoryRequirements.memoryTypeBits) {
+            fprintf(stderr, "vobj_layer: bad session memory requirement\n");
+            failures++;
+        }
+    }
+    VkDeviceMemory session_mem = VK_NULL_HANDLE;
+    if (nreq == 1) {
+        uint32_t type = (uint32_t)__builtin_ctz(req.memoryRequirements.memoryTypeBits);
+        const VkMemoryAllocateInfo mai = {
+            .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+            .allocationSize = req.memoryRequirements.size,
+            .memoryTypeIndex = type,
+        };
+        EXPECT(vkAllocateMemory(dev, &mai, NULL, &session_mem), VK_SUCCESS);
+        const VkBindVideoSessionMemoryInfoKHR bind = {
+            .sType = VK_STRUCTURE_TYPE_BIND_VIDEO_SESSION_MEMORY_INFO_KHR,
+            .memoryBindIndex = 0,
+            .memory = session_mem,
+            .memorySize = req.memoryRequirements.size,
+        };
+        EXPECT(BindVideoSessionMemoryKHR(dev, session, 1, &bind), VK_SUCCESS);
     }
     if (!valid_only) {
-        /* FFmpeg binds the empty list it got. */
-        EXPECT(BindVideoSessionMemoryKHR(dev, session, 0, NULL), VK_SUCCESS);
         std.specVersion++;
         VkVideoSessionKHR bad;
         EXPECT(CreateVideoSessionKHR(dev, &sci, NULL, &bad), VK_ERROR_VIDEO_STD_VERSION_NOT_SUPPORTED_KHR);
@@ -247,6 +274,7 @@ int main(int argc, char **argv)
     vkDestroyQueryPool(dev, status_pool, NULL);
     DestroyVideoSessionParametersKHR(dev, params, NULL);
     DestroyVideoSessionKHR(dev, session, NULL);
+    vkFreeMemory(dev, session_mem, NULL);
     vkDestroyDevice(dev, NULL);
     destroy_messenger(inst, msgr, NULL);
     vkDestroyInstance(inst, NULL);

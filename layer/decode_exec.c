@@ -24,9 +24,9 @@
 #include "video_caps.h"
 #include "video_session.h"
 
-/* How long a CAPTURE buffer's implicit fences (readers on the GPU) may
- * hold up a decode before the frame is reported as an error. */
-#define GATE_TIMEOUT_MS 5000
+/* The last wait for a CAPTURE buffer's implicit fences, once scheduled
+ * (the scheduler waits for them without blocking the queue). */
+#define GATE_WAIT_MS 100
 
 /* State while walking one submission's command buffers. */
 struct exec_state {
@@ -210,7 +210,17 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
     ret = gate_buffer(q, rt, d->target_id);
     if (ret)
         return ret;
-    ret = vkv4l2_dmabuf_wait_readers(vkv4l2_image_capture_fd(d->target, d->target_layer), GATE_TIMEOUT_MS);
+    /* The scheduler lets the submission run once the fences are gone (or
+     * its patience is over): a short wait covers a reader that started
+     * since, and a buffer still read then fails this frame only. */
+    ret = vkv4l2_dmabuf_wait_readers(vkv4l2_image_capture_fd(d->target, d->target_layer),
+                                     GATE_WAIT_MS);
+    if (ret == -ETIMEDOUT) {
+        vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                        "CAPTURE buffer of %p still read on the GPU: frame reported as an error",
+                        (void *)d->target);
+        return -ECANCELED;
+    }
     if (ret)
         return ret;
 

@@ -55,6 +55,54 @@ static void retire_insert(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
         q->retire_tail = sub;
 }
 
+static bool shares_signal(const struct vkv4l2_submission *a, const struct vkv4l2_submission *b)
+{
+    for (uint32_t i = 0; i < a->signal_count; i++) {
+        for (uint32_t j = 0; j < b->signal_count; j++) {
+            if (a->signals[i].semaphore == b->signals[j].semaphore)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Under q->lock: may sub signal now?  Not while an earlier submission that
+ * signals one of the same semaphores has not. */
+static bool may_retire(const struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
+{
+    const struct vkv4l2_submission *lists[] = { q->pending, q->inflight, q->retire };
+    for (int l = 0; l < 3; l++) {
+        for (const struct vkv4l2_submission *x = lists[l]; x; x = x->next) {
+            if (x != sub && x->seq < sub->seq && shares_signal(x, sub))
+                return false;
+        }
+    }
+    return !(q->executing && q->executing->seq < sub->seq && shares_signal(q->executing, sub));
+}
+
+static struct vkv4l2_submission *next_retirable(struct vkv4l2_queue *q)
+{
+    for (struct vkv4l2_submission *s = q->retire; s; s = s->next) {
+        if (may_retire(q, s))
+            return s;
+    }
+    return NULL;
+}
+
+static void unlink_retire(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+{
+    struct vkv4l2_submission *prev = NULL;
+    for (struct vkv4l2_submission *p = q->retire; p && p != sub; p = p->next)
+        prev = p;
+    if (prev)
+        prev->next = sub->next;
+    else
+        q->retire = sub->next;
+    if (q->retire_tail == sub)
+        q->retire_tail = prev;
+    sub->next = NULL;
+}
+
 static void mark_lost(struct vkv4l2_queue *q, VkResult r, const char *what)
 {
     pthread_mutex_lock(&q->lock);
@@ -93,6 +141,21 @@ static uint64_t now_ns(void)
  * picture another submission has yet to produce lets that producer go
  * first (schedule.h) -- if the producer has not been submitted yet, for at
  * most VKV4L2_REORDER_WAIT_MS. */
+/* A later submission that can run at once: its references are there, its
+ * timeline waits are satisfied now, its buffers are idle. */
+static struct vkv4l2_submission *pick_independent(struct vkv4l2_queue *q,
+                                                 const struct vkv4l2_submission *blocked)
+{
+    for (struct vkv4l2_submission *p = q->pending; p; p = p->next) {
+        struct vkv4l2_submission *producer;
+        if (p == blocked || !vkv4l2_sched_data_ready(q, p, &producer) ||
+            !vkv4l2_sched_waits_satisfied(q, p) || !vkv4l2_sched_targets_idle(q, p))
+            continue;
+        return p;
+    }
+    return NULL;
+}
+
 static struct vkv4l2_submission *pick(struct vkv4l2_queue *q)
 {
     struct vkv4l2_submission *head = q->pending;
@@ -108,6 +171,21 @@ static struct vkv4l2_submission *pick(struct vkv4l2_queue *q)
         }
         users[nusers++] = cand;
         cand = producer;
+    }
+    if (cand && !vkv4l2_sched_targets_idle(q, cand)) {
+        /* Its picture is still being read on the GPU (implicit fences):
+         * another independent submission may go meanwhile, and it goes
+         * anyway once VKV4L2_GATE_TIMEOUT_MS is over (the executor then
+         * reports the frame as an error). */
+        uint64_t now = now_ns();
+        if (!cand->gate_blocked_since_ns)
+            cand->gate_blocked_since_ns = now;
+        if (now - cand->gate_blocked_since_ns < q->gate_timeout_ns) {
+            struct vkv4l2_submission *other = pick_independent(q, cand);
+            if (other)
+                unlink_pending(q, other);
+            return other;
+        }
     }
     if (cand == head) {
         unlink_pending(q, head);
@@ -161,6 +239,7 @@ static void *submitter_main(void *arg)
             continue;
         }
         bool lost = q->lost != VK_SUCCESS;
+        q->executing = sub;
         pthread_mutex_unlock(&q->lock);
 
         VkResult r = VK_SUCCESS;
@@ -179,6 +258,7 @@ static void *submitter_main(void *arg)
         sub->result = r;
 
         pthread_mutex_lock(&q->lock);
+        q->executing = NULL;
         append(&q->inflight, &q->inflight_tail, sub);
         pthread_cond_broadcast(&q->cond);
     }
@@ -206,10 +286,12 @@ static void *completer_main(void *arg)
         pthread_mutex_lock(&q->lock);
         pop(&q->inflight, &q->inflight_tail);
         retire_insert(q, sub);
-        /* Signals happen in submission order, whatever order the decodes
-         * ran in: timeline values must only grow. */
-        while (q->retire && q->retire->seq == q->completed + 1) {
-            struct vkv4l2_submission *done = pop(&q->retire, &q->retire_tail);
+        /* Signals happen in submission order wherever two submissions
+         * signal the same semaphore (timeline values must only grow);
+         * otherwise a submission retires as soon as it is done. */
+        struct vkv4l2_submission *done;
+        while ((done = next_retirable(q))) {
+            unlink_retire(q, done);
             pthread_mutex_unlock(&q->lock);
             r = vkv4l2_sync_signal(q, done);
             if (r != VK_SUCCESS)
@@ -224,12 +306,12 @@ static void *completer_main(void *arg)
     return NULL;
 }
 
-static unsigned reorder_wait_ms(void)
+static unsigned setting_ms(const char *name, unsigned def)
 {
     char value[16];
-    if (vkv4l2_setting_get(NULL, "REORDER_WAIT_MS", value, sizeof(value)))
+    if (vkv4l2_setting_get(NULL, name, value, sizeof(value)))
         return (unsigned)atoi(value);
-    return 200;
+    return def;
 }
 
 VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_t index,
@@ -241,7 +323,8 @@ VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_
     q->dev = dev;
     q->family = family;
     q->index = index;
-    q->reorder_wait_ns = reorder_wait_ms() * 1000000ull;
+    q->reorder_wait_ns = setting_ms("REORDER_WAIT_MS", 200) * 1000000ull;
+    q->gate_timeout_ns = setting_ms("GATE_TIMEOUT_MS", 5000) * 1000000ull;
     pthread_mutex_init(&q->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);

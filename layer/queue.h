@@ -46,7 +46,8 @@ struct vkv4l2_submission {
     struct vkv4l2_decode *decodes; /* in submission order */
     struct vkv4l2_decode *decodes_tail;
     VkResult result;
-    uint64_t blocked_since_ns; /* waiting for a reference's producer */
+    uint64_t blocked_since_ns;      /* waiting for a reference's producer */
+    uint64_t gate_blocked_since_ns; /* its buffers still read on the GPU */
 };
 
 struct vkv4l2_queue {
@@ -59,7 +60,9 @@ struct vkv4l2_queue {
     struct vkv4l2_submission *pending, *pending_tail;   /* to the submitter */
     struct vkv4l2_submission *inflight, *inflight_tail; /* to the completer */
     struct vkv4l2_submission *retire, *retire_tail;     /* decoded, awaiting signals */
+    struct vkv4l2_submission *executing; /* the submitter's, between lists */
     uint64_t reorder_wait_ns;
+    uint64_t gate_timeout_ns;
     uint64_t next_seq;     /* last sequence number handed out */
     uint64_t completed;    /* submissions completed (in any order) */
     bool stop;

@@ -1,5 +1,9 @@
 #include "schedule.h"
 
+#include <errno.h>
+
+#include "fence_gate.h"
+
 #include "cmd_buffer.h"
 #include "decode_exec.h"
 #include "device.h"
@@ -127,6 +131,39 @@ bool vkv4l2_sched_data_ready(struct vkv4l2_queue *q, const struct vkv4l2_submiss
                 }
             }
         }
+    }
+    return true;
+}
+
+bool vkv4l2_sched_targets_idle(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
+{
+    struct vkv4l2_device *dev = q->dev;
+    for (uint32_t c = 0; c < sub->cmd_count; c++) {
+        vkv4l2_cmd_list_foreach(cmd, &sub->cmds[c]->list) {
+            if (cmd->type != VKV4L2_CMD_DECODE_VIDEO)
+                continue;
+            const VkVideoPictureResourceInfoKHR *res = &cmd->u.decode_video.dstPictureResource;
+            struct vkv4l2_image_view *view = vkv4l2_image_view_get(dev, res->imageViewBinding);
+            if (!view || !view->image)
+                continue; /* the executor reports it */
+            int fd = vkv4l2_image_capture_fd(view->image, view->base_layer + res->baseArrayLayer);
+            if (fd >= 0 && vkv4l2_dmabuf_wait_readers(fd, 0) == -ETIMEDOUT)
+                return false;
+        }
+    }
+    return true;
+}
+
+bool vkv4l2_sched_waits_satisfied(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
+{
+    struct vkv4l2_device *dev = q->dev;
+    for (uint32_t i = 0; i < sub->wait_count; i++) {
+        uint64_t value = 0;
+        if (!sub->waits[i].timeline ||
+            dev->vtbl.GetSemaphoreCounterValue(dev->handle, sub->waits[i].semaphore, &value) !=
+                VK_SUCCESS ||
+            value < sub->waits[i].value)
+            return false;
     }
     return true;
 }

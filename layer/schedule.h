@@ -32,4 +32,10 @@ bool vkv4l2_sched_release_waits_on(struct vkv4l2_queue *q, struct vkv4l2_submiss
                                    const struct vkv4l2_submission *const *users,
                                    unsigned nusers);
 
+/* Every CAPTURE buffer sub decodes into is free of implicit fences now
+ * (readers still using it on the GPU, DMA_BUF_IOCTL_EXPORT_SYNC_FILE). */
+bool vkv4l2_sched_targets_idle(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub);
+/* Every timeline wait of sub is satisfied now (any binary wait: false). */
+bool vkv4l2_sched_waits_satisfied(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub);
+
 #endif

@@ -19,7 +19,6 @@
 
 struct copy_job {
     bool used;
-    const struct vkv4l2_submission *owner; /* until it retires */
     uint32_t image_count;
     struct vkv4l2_image *images[MAX_JOB_IMAGES];
     uint32_t layers[MAX_JOB_IMAGES];
@@ -66,7 +65,7 @@ static struct vkv4l2_copy_state *state(struct vkv4l2_device *dev)
 VkResult vkv4l2_copy_path_register(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
 {
     struct vkv4l2_device *dev = q->dev;
-    struct copy_job job = { .used = true, .owner = sub };
+    struct copy_job job = { .used = true };
     for (uint32_t c = 0; c < sub->cmd_count; c++) {
         vkv4l2_cmd_list_foreach(cmd, &sub->cmds[c]->list) {
             if (cmd->type != VKV4L2_CMD_DECODE_VIDEO)
@@ -374,48 +373,4 @@ void vkv4l2_copy_path_fini(struct vkv4l2_device *dev)
     pthread_mutex_destroy(&s->lock);
     free(s);
     dev->copy = NULL;
-}
-
-VkResult vkv4l2_copy_path_flush(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
-{
-    struct vkv4l2_device *dev = q->dev;
-    struct vkv4l2_copy_state *s = dev->copy;
-    if (!s)
-        return VK_SUCCESS;
-    struct copy_job job = { 0 };
-    VkCommandBuffer cmd = VK_NULL_HANDLE;
-    VkFence fence = VK_NULL_HANDLE;
-    VkResult r = VK_SUCCESS;
-    pthread_mutex_lock(&s->lock);
-    for (unsigned j = 0; j < MAX_JOBS; j++) {
-        struct copy_job *pending = &s->jobs[j];
-        if (!pending->used || pending->owner != sub)
-            continue;
-        for (uint32_t i = 0; i < pending->image_count && job.image_count < MAX_JOB_IMAGES; i++) {
-            job.images[job.image_count] = pending->images[i];
-            job.layers[job.image_count++] = pending->layers[i];
-        }
-        pending->used = false;
-    }
-    if (job.image_count) {
-        r = record(dev, s, dev->driver_queue_family, &job, &cmd);
-        fence = s->pending_fence;
-        s->pending_fence = VK_NULL_HANDLE;
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (!job.image_count || r != VK_SUCCESS)
-        return r;
-    /* Nobody has submitted a reader yet (a client may wait for the
-     * semaphore on the host): copy now, before the signals. */
-    const VkSubmitInfo info = {
-        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-        .commandBufferCount = 1,
-        .pCommandBuffers = &cmd,
-    };
-    pthread_mutex_lock(&dev->driver_queue_lock);
-    r = dev->vtbl.QueueSubmit(dev->driver_queue, 1, &info, fence);
-    pthread_mutex_unlock(&dev->driver_queue_lock);
-    if (r == VK_SUCCESS)
-        r = dev->vtbl.WaitForFences(dev->handle, 1, &fence, VK_TRUE, UINT64_MAX);
-    return r;
 }

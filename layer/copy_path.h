@@ -12,8 +12,11 @@
  * writes copy-path images registers a copy job keyed by the semaphore
  * values it signals; the first application submission on a driver queue
  * that waits for one of those values gets the copy as its first command
- * buffer, after its waits.  What no reader took when the decode is done
- * is copied then, before the signals (a client waiting on the host). */
+ * buffer, after its waits.  A picture nobody reads that way is never
+ * copied: a client that waits for the decode on the host and then reads
+ * the image with no semaphore wait gets no copy (a known limit; copying
+ * when the decode is done would queue the copy behind application work
+ * that may wait for the layer's other signals, see docs/architecture.md). */
 #ifndef VKV4L2_COPY_PATH_H
 #define VKV4L2_COPY_PATH_H
 
@@ -47,10 +50,6 @@ VkResult vkv4l2_copy_path_attach1(struct vkv4l2_device *dev, uint32_t family,
 /* The fence to submit (empty submission) right after; under the queue's
  * lock.  VK_NULL_HANDLE when none is needed. */
 VkFence vkv4l2_copy_path_fence(struct vkv4l2_device *dev);
-
-/* The submission's decodes are done and it is about to signal: copies no
- * reader took yet are made now (a client may wait on the host). */
-VkResult vkv4l2_copy_path_flush(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub);
 
 /* An image is destroyed: forget its pending copies. */
 void vkv4l2_copy_path_forget_image(struct vkv4l2_device *dev, const struct vkv4l2_image *img);

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "copy_path.h"
 #include "decode_exec.h"
 #include "device.h"
 #include "log.h"
@@ -294,9 +293,7 @@ static void *completer_main(void *arg)
         while ((done = next_retirable(q))) {
             unlink_retire(q, done);
             pthread_mutex_unlock(&q->lock);
-            r = vkv4l2_copy_path_flush(q, done);
-            if (r == VK_SUCCESS)
-                r = vkv4l2_sync_signal(q, done);
+            r = vkv4l2_sync_signal(q, done);
             if (r != VK_SUCCESS)
                 mark_lost(q, r, "signalling");
             free_submission(done);

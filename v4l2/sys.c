@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 static int libc_open(const char *path, int flags) { return open(path, flags); }
@@ -158,12 +159,24 @@ int vkv4l2_sys_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
     const struct vkv4l2_sys_ops *o = ops();
     if (!o)
         return sys_init_result;
-    int ret;
-    do {
+    /* A signal must not restart the whole timeout: wait for what is left. */
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int left = timeout_ms;
+    for (;;) {
         stats[STAT_POLL]++;
-        ret = o->poll(fds, nfds, timeout_ms);
-    } while (ret < 0 && errno == EINTR);
-    return ret < 0 ? -errno : ret;
+        int ret = o->poll(fds, nfds, left);
+        if (ret >= 0 || errno != EINTR)
+            return ret < 0 ? -errno : ret;
+        if (timeout_ms < 0)
+            continue;
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsed = (now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000L;
+        if (elapsed >= timeout_ms)
+            return 0;
+        left = timeout_ms - (int)elapsed;
+    }
 }
 
 int vkv4l2_sys_stat(const char *path, struct stat *st)

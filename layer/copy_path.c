@@ -220,6 +220,27 @@ static VkResult record(struct vkv4l2_device *dev, struct vkv4l2_copy_state *s, u
     return VK_SUCCESS;
 }
 
+/* Under s->lock: the copy command buffer for a submission with these
+ * waits, or VK_NULL_HANDLE when they trigger no copy.  The wait arrays are
+ * read with a stride so that both VkSubmitInfo and VkSubmitInfo2 fit;
+ * values may be NULL (no timeline values given). */
+static VkResult reader_copy(struct vkv4l2_device *dev, struct vkv4l2_copy_state *s,
+                            uint32_t family, uint32_t n, const VkSemaphore *sems,
+                            size_t sem_stride, const uint64_t *values, size_t value_stride,
+                            uint32_t value_count, VkCommandBuffer *cmd)
+{
+    struct copy_job job = { 0 };
+    for (uint32_t w = 0; w < n; w++) {
+        VkSemaphore sem = *(const VkSemaphore *)((const char *)sems + w * sem_stride);
+        uint64_t value = values && w < value_count && vkv4l2_semaphore_is_timeline(dev, sem)
+                             ? *(const uint64_t *)((const char *)values + w * value_stride)
+                             : 0;
+        take_jobs(s, sem, value, &job);
+    }
+    *cmd = VK_NULL_HANDLE;
+    return job.image_count ? record(dev, s, family, &job, cmd) : VK_SUCCESS;
+}
+
 VkResult vkv4l2_copy_path_attach2(struct vkv4l2_device *dev, uint32_t family,
                                   struct vkv4l2_arena *arena,
                                   uint32_t count, const VkSubmitInfo2 *in,
@@ -234,19 +255,13 @@ VkResult vkv4l2_copy_path_attach2(struct vkv4l2_device *dev, uint32_t family,
     VkResult r = VK_SUCCESS;
     pthread_mutex_lock(&s->lock);
     for (uint32_t i = 0; i < count && r == VK_SUCCESS; i++) {
-        struct copy_job job = { 0 };
-        for (uint32_t w = 0; w < in[i].waitSemaphoreInfoCount; w++)
-            take_jobs(s, in[i].pWaitSemaphoreInfos[w].semaphore,
-                      vkv4l2_semaphore_is_timeline(dev, in[i].pWaitSemaphoreInfos[w].semaphore)
-                          ? in[i].pWaitSemaphoreInfos[w].value
-                          : 0,
-                      &job);
-        if (!job.image_count)
-            continue;
+        const VkSemaphoreSubmitInfo *w = in[i].pWaitSemaphoreInfos;
+        uint32_t nw = in[i].waitSemaphoreInfoCount;
         VkCommandBuffer cmd;
-        r = record(dev, s, family, &job, &cmd);
-        if (r != VK_SUCCESS)
-            break;
+        r = reader_copy(dev, s, family, nw, nw ? &w->semaphore : NULL, sizeof(*w),
+                        nw ? &w->value : NULL, sizeof(*w), nw, &cmd);
+        if (r != VK_SUCCESS || cmd == VK_NULL_HANDLE)
+            continue;
         if (!copy && !(copy = vkv4l2_arena_dup(arena, in, count * sizeof(*in)))) {
             r = VK_ERROR_OUT_OF_HOST_MEMORY;
             break;
@@ -289,21 +304,12 @@ VkResult vkv4l2_copy_path_attach1(struct vkv4l2_device *dev, uint32_t family,
     for (uint32_t i = 0; i < count && r == VK_SUCCESS; i++) {
         const VkTimelineSemaphoreSubmitInfo *tl =
             vkv4l2_find_struct(in[i].pNext, VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO);
-        struct copy_job job = { 0 };
-        for (uint32_t w = 0; w < in[i].waitSemaphoreCount; w++) {
-            VkSemaphore sem = in[i].pWaitSemaphores[w];
-            uint64_t value = vkv4l2_semaphore_is_timeline(dev, sem) && tl &&
-                                     w < tl->waitSemaphoreValueCount
-                                 ? tl->pWaitSemaphoreValues[w]
-                                 : 0;
-            take_jobs(s, sem, value, &job);
-        }
-        if (!job.image_count)
-            continue;
         VkCommandBuffer cmd;
-        r = record(dev, s, family, &job, &cmd);
-        if (r != VK_SUCCESS)
-            break;
+        r = reader_copy(dev, s, family, in[i].waitSemaphoreCount, in[i].pWaitSemaphores,
+                        sizeof(VkSemaphore), tl ? tl->pWaitSemaphoreValues : NULL,
+                        sizeof(uint64_t), tl ? tl->waitSemaphoreValueCount : 0, &cmd);
+        if (r != VK_SUCCESS || cmd == VK_NULL_HANDLE)
+            continue;
         if (!copy && !(copy = vkv4l2_arena_dup(arena, in, count * sizeof(*in)))) {
             r = VK_ERROR_OUT_OF_HOST_MEMORY;
             break;

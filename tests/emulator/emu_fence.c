@@ -102,11 +102,15 @@ static int export_sync_file(int fd, struct dma_buf_export_sync_file *arg)
         return -errno;
     }
     if (s->n == 0) {
-        /* dma_buf_export_sync_file: an already-signalled stub fence. */
+        /* No fence: like the kernel's dma_buf_export_sync_file, hand out
+         * one that is signalled already. */
         uint64_t one = 1;
-        if (write(efd, &one, sizeof(one)) < 0) {
-        }
+        int err = write(efd, &one, sizeof(one)) < 0 ? errno : 0;
         free(s);
+        if (err) {
+            close(efd);
+            return -err;
+        }
     } else {
         s->fd = fcntl(efd, F_DUPFD_CLOEXEC, 0);
         if (s->fd < 0) {

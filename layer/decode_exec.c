@@ -9,6 +9,7 @@
 #include "buffer.h"
 #include "cmd_buffer.h"
 #include "copy_path.h"
+#include "decode_plan.h"
 #include "device.h"
 #include "fence_gate.h"
 #include "h264/h264_ctrls.h"
@@ -35,6 +36,7 @@ struct exec_state {
     struct vkv4l2_query_pool *query;
     uint32_t query_index;
     bool query_active;
+    uint32_t decode_index; /* into the submission's plan */
 };
 
 static void append_decode(struct vkv4l2_submission *sub, struct vkv4l2_decode *d)
@@ -179,6 +181,16 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
          * an older picture in it has a valid timestamp, and hardware would
          * decode from it without a word. */
         uint64_t tag = vkv4l2_h264_picture_tag(dpb->pStdReferenceInfo->PicOrderCnt);
+        uint64_t held_tag;
+        bool failed = false;
+        if (vkv4l2_dpb_picture(&rt->track, id, &held_tag, &failed) && failed && held_tag == tag) {
+            vkv4l2_log_inst(dev->inst, VKV4L2_LOG_INFO,
+                            "frame_num %u: reference slot %d failed to decode: frame reported "
+                            "as an error",
+                            pic->frame_num, slot->slotIndex);
+            ret = -ENOLINK;
+            break;
+        }
         if (!vkv4l2_dpb_holds(&rt->track, id, tag) ||
             vkv4l2_dpb_reference_ts(&rt->track, id, &refs[nrefs].reference_ts)) {
             /* A reference never decoded on this V4L2 session: hardware
@@ -317,6 +329,22 @@ static int gate_buffer(struct vkv4l2_queue *q, struct vkv4l2_session_runtime *rt
     }
 }
 
+/* A decode that never reached the device: its picture is marked failed so
+ * that every reader fails at once (sched_policy.h) instead of waiting for
+ * a producer that will not come. */
+static void mark_failed(struct vkv4l2_device *dev, const struct vkv4l2_plan_decode *plan)
+{
+    if (!plan || !plan->session || !plan->target.buffer)
+        return;
+    struct vkv4l2_session_runtime *rt =
+        vkv4l2_runtime_get(dev, (struct vkv4l2_video_session *)plan->session);
+    if (!rt)
+        return;
+    pthread_mutex_lock(&rt->lock);
+    (void)vkv4l2_dpb_mark_failed(&rt->track, plan->target.buffer, plan->target.tag);
+    pthread_mutex_unlock(&rt->lock);
+}
+
 static void exec_query_reset(struct vkv4l2_device *dev, VkQueryPool pool, uint32_t first,
                              uint32_t count)
 {
@@ -353,13 +381,18 @@ static VkResult run_list(struct vkv4l2_queue *q, struct vkv4l2_submission *sub,
                 d->query_index = st->query_index;
             }
             append_decode(sub, d);
+            const struct vkv4l2_plan_decode *plan =
+                st->decode_index < sub->plan_count ? &sub->plan[st->decode_index] : NULL;
+            st->decode_index++;
             int ret = decode_h264(q, st, &cmd->u.decode_video, d);
             if (ret) {
-                vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
-                                "decode not queued (%s): frame reported as an error",
-                                strerror(-ret));
+                if (ret != -ENOLINK)
+                    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                                    "decode not queued (%s): frame reported as an error",
+                                    strerror(-ret));
                 d->done = true;
                 d->status = ret;
+                mark_failed(dev, plan);
                 if (ret == -EIO || ret == -ETIMEDOUT)
                     return VK_ERROR_DEVICE_LOST;
             }

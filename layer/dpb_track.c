@@ -62,6 +62,7 @@ int vkv4l2_dpb_begin(struct vkv4l2_dpb_track *t, uint64_t target, uint64_t ts, u
         find(t, refs[i])->pending_reads++;
     e->ts = ts;
     e->tag = tag;
+    e->failed = false;
     e->pending_writes++;
     return 0;
 }
@@ -79,6 +80,34 @@ void vkv4l2_dpb_end(struct vkv4l2_dpb_track *t, uint64_t target, const uint64_t 
     }
 }
 
+bool vkv4l2_dpb_picture(const struct vkv4l2_dpb_track *t, uint64_t buffer, uint64_t *tag,
+                        bool *failed)
+{
+    const struct vkv4l2_dpb_entry *e = buffer ? find_const(t, buffer) : NULL;
+    if (!e || (!e->ts && !e->failed))
+        return false;
+    *tag = e->tag;
+    *failed = e->failed;
+    return true;
+}
+
+int vkv4l2_dpb_mark_failed(struct vkv4l2_dpb_track *t, uint64_t buffer, uint64_t tag)
+{
+    if (!buffer)
+        return -EINVAL;
+    struct vkv4l2_dpb_entry *e = find(t, buffer);
+    if (!e) {
+        e = find(t, 0);
+        if (!e)
+            return -ENOSPC;
+        e->buffer = buffer;
+    }
+    e->ts = 0;
+    e->tag = tag;
+    e->failed = true;
+    return 0;
+}
+
 int vkv4l2_dpb_forget(struct vkv4l2_dpb_track *t, uint64_t buffer)
 {
     struct vkv4l2_dpb_entry *e = find(t, buffer);
@@ -94,6 +123,7 @@ void vkv4l2_dpb_reset(struct vkv4l2_dpb_track *t)
 {
     for (unsigned i = 0; i < VKV4L2_DPB_TRACK_MAX; i++) {
         t->e[i].ts = 0;
+        t->e[i].failed = false;
         if (!t->e[i].pending_writes && !t->e[i].pending_reads)
             t->e[i].buffer = 0;
     }

@@ -19,6 +19,7 @@ struct vkv4l2_dpb_entry {
     uint64_t buffer;        /* 0 = free entry */
     uint64_t ts;            /* timestamp of the last decode queued into it */
     uint64_t tag;           /* the caller's name for that picture (e.g. its POCs) */
+    bool failed;            /* that decode failed before reaching the device */
     uint32_t pending_writes;
     uint32_t pending_reads;
 };
@@ -39,6 +40,14 @@ int vkv4l2_dpb_begin(struct vkv4l2_dpb_track *t, uint64_t target, uint64_t ts, u
                      const uint64_t *refs, uint32_t nrefs);
 /* True when the last decode queued into the buffer was tagged `tag`. */
 bool vkv4l2_dpb_holds(const struct vkv4l2_dpb_track *t, uint64_t buffer, uint64_t tag);
+/* The picture the buffer holds: true with its tag (and whether its decode
+ * failed), false when it holds none. */
+bool vkv4l2_dpb_picture(const struct vkv4l2_dpb_track *t, uint64_t buffer, uint64_t *tag,
+                        bool *failed);
+/* The decode of picture `tag` into the buffer failed before it reached the
+ * device: the buffer now holds that failed picture (no timestamp), so its
+ * readers fail at once.  Returns 0 or -ENOSPC. */
+int vkv4l2_dpb_mark_failed(struct vkv4l2_dpb_track *t, uint64_t buffer, uint64_t tag);
 /* The decode begun with the same arguments finished (or failed). */
 void vkv4l2_dpb_end(struct vkv4l2_dpb_track *t, uint64_t target, const uint64_t *refs,
                     uint32_t nrefs);

@@ -8,7 +8,7 @@
 #include "decode_exec.h"
 #include "device.h"
 #include "log.h"
-#include "schedule.h"
+#include "sched_world.h"
 #include "settings.h"
 #include "sync_proxy.h"
 
@@ -43,63 +43,18 @@ static void append(struct vkv4l2_submission **head, struct vkv4l2_submission **t
     *tail = s;
 }
 
-/* Keeps q->retire sorted by sequence number. */
-static void retire_insert(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
-{
-    struct vkv4l2_submission **p = &q->retire;
-    while (*p && (*p)->seq < sub->seq)
-        p = &(*p)->next;
-    sub->next = *p;
-    *p = sub;
-    if (!sub->next)
-        q->retire_tail = sub;
-}
-
-static bool shares_signal(const struct vkv4l2_submission *a, const struct vkv4l2_submission *b)
-{
-    for (uint32_t i = 0; i < a->signal_count; i++) {
-        for (uint32_t j = 0; j < b->signal_count; j++) {
-            if (a->signals[i].semaphore == b->signals[j].semaphore)
-                return true;
-        }
-    }
-    return false;
-}
-
-/* Under q->lock: may sub signal now?  Not while an earlier submission that
- * signals one of the same semaphores has not. */
-static bool may_retire(const struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
-{
-    const struct vkv4l2_submission *lists[] = { q->pending, q->inflight, q->retire };
-    for (int l = 0; l < 3; l++) {
-        for (const struct vkv4l2_submission *x = lists[l]; x; x = x->next) {
-            if (x != sub && x->seq < sub->seq && shares_signal(x, sub))
-                return false;
-        }
-    }
-    return !(q->executing && q->executing->seq < sub->seq && shares_signal(q->executing, sub));
-}
-
-static struct vkv4l2_submission *next_retirable(struct vkv4l2_queue *q)
-{
-    for (struct vkv4l2_submission *s = q->retire; s; s = s->next) {
-        if (may_retire(q, s))
-            return s;
-    }
-    return NULL;
-}
-
-static void unlink_retire(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+static void unlink_from(struct vkv4l2_submission **head, struct vkv4l2_submission **tail,
+                        struct vkv4l2_submission *sub)
 {
     struct vkv4l2_submission *prev = NULL;
-    for (struct vkv4l2_submission *p = q->retire; p && p != sub; p = p->next)
+    for (struct vkv4l2_submission *p = *head; p && p != sub; p = p->next)
         prev = p;
     if (prev)
         prev->next = sub->next;
     else
-        q->retire = sub->next;
-    if (q->retire_tail == sub)
-        q->retire_tail = prev;
+        *head = sub->next;
+    if (*tail == sub)
+        *tail = prev;
     sub->next = NULL;
 }
 
@@ -114,20 +69,6 @@ static void mark_lost(struct vkv4l2_queue *q, VkResult r, const char *what)
     pthread_mutex_unlock(&q->lock);
 }
 
-static void unlink_pending(struct vkv4l2_queue *q, struct vkv4l2_submission *s)
-{
-    struct vkv4l2_submission *prev = NULL;
-    for (struct vkv4l2_submission *p = q->pending; p && p != s; p = p->next)
-        prev = p;
-    if (prev)
-        prev->next = s->next;
-    else
-        q->pending = s->next;
-    if (q->pending_tail == s)
-        q->pending_tail = prev;
-    s->next = NULL;
-}
-
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -135,84 +76,132 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Under q->lock: unlinks and returns the submission to start next, or NULL
- * to poll again shortly.  Submissions start in order (their waits then
- * block in vkv4l2_sync_wait), except that a head whose decode references a
- * picture another submission has yet to produce lets that producer go
- * first (schedule.h) -- if the producer has not been submitted yet, for at
- * most VKV4L2_REORDER_WAIT_MS. */
-/* A later submission that can run at once: its references are there, its
- * timeline waits are satisfied now, its buffers are idle. */
-static struct vkv4l2_submission *pick_independent(struct vkv4l2_queue *q,
-                                                 const struct vkv4l2_submission *blocked)
+static unsigned count_list(const struct vkv4l2_submission *s)
 {
-    for (struct vkv4l2_submission *p = q->pending; p; p = p->next) {
-        struct vkv4l2_submission *producer;
-        if (p == blocked || !vkv4l2_sched_data_ready(q, p, &producer) ||
-            !vkv4l2_sched_waits_satisfied(q, p) || !vkv4l2_sched_targets_idle(q, p))
-            continue;
-        return p;
-    }
-    return NULL;
+    unsigned n = 0;
+    for (; s; s = s->next)
+        n++;
+    return n;
 }
 
+/* Under q->lock: the policy's views of the pending submissions (arrival
+ * order) and of every submission whose signals are not all performed.
+ * Returns false when out of memory. */
+static bool gather(struct vkv4l2_queue *q, struct vkv4l2_sched_scratch *v, unsigned *npending,
+                   unsigned *nall)
+{
+    unsigned np = count_list(q->pending);
+    unsigned na = np + count_list(q->inflight) + count_list(q->retire) + (q->executing != NULL);
+    if (na > v->cap) {
+        unsigned cap = na * 2;
+        const struct vkv4l2_sched_sub **vp = realloc(v->pending, cap * sizeof(*vp));
+        if (vp)
+            v->pending = vp;
+        const struct vkv4l2_sched_sub **va = realloc(v->all, cap * sizeof(*va));
+        if (va)
+            v->all = va;
+        uint64_t *vb = realloc(v->blocked, cap * sizeof(*vb));
+        if (vb)
+            v->blocked = vb;
+        if (!vp || !va || !vb)
+            return false;
+        v->cap = cap;
+    }
+    unsigned i = 0, a = 0;
+    for (struct vkv4l2_submission *s = q->pending; s; s = s->next) {
+        v->pending[i] = &s->sched;
+        v->blocked[i++] = s->blocked_since_ns;
+        v->all[a++] = &s->sched;
+    }
+    const struct vkv4l2_submission *lists[] = { q->inflight, q->retire, q->executing };
+    for (int l = 0; l < 3; l++) {
+        for (const struct vkv4l2_submission *s = lists[l]; s; s = l == 2 ? NULL : s->next)
+            v->all[a++] = &s->sched;
+    }
+    *npending = np;
+    *nall = a;
+    return true;
+}
+
+static void scratch_free(struct vkv4l2_sched_scratch *v)
+{
+    free(v->pending);
+    free(v->all);
+    free(v->blocked);
+}
+
+static struct vkv4l2_submission *pending_at(struct vkv4l2_queue *q, unsigned i)
+{
+    struct vkv4l2_submission *s = q->pending;
+    while (i-- && s)
+        s = s->next;
+    return s;
+}
+
+/* Under q->lock: unlinks and returns the submission to start next, or NULL
+ * to look again shortly (sched_policy.h decides; after a device loss
+ * everything flows in arrival order so that its signals still happen). */
 static struct vkv4l2_submission *pick(struct vkv4l2_queue *q)
 {
-    struct vkv4l2_submission *head = q->pending;
-    /* Follow the chain of missing references down to a submission whose
-     * own references are all there. */
-    const struct vkv4l2_submission *users[8];
-    unsigned nusers = 0;
-    struct vkv4l2_submission *cand = head, *producer;
-    while (!vkv4l2_sched_data_ready(q, cand, &producer)) {
-        if (!producer || nusers == 8) {
-            cand = NULL; /* a missing reference nobody has submitted yet */
-            break;
+    struct vkv4l2_submission *sub = q->pending;
+    unsigned np, na;
+    struct vkv4l2_sched_scratch *v = &q->pick_scratch;
+    if (q->lost == VK_SUCCESS && gather(q, v, &np, &na)) {
+        struct vkv4l2_sched_world world;
+        vkv4l2_sched_world_init(q, &world);
+        const struct vkv4l2_sched_timing timing = {
+            .now_ns = now_ns(),
+            .reorder_wait_ns = q->reorder_wait_ns,
+            .gate_timeout_ns = q->gate_timeout_ns,
+        };
+        bool late = false;
+        int i = vkv4l2_sched_pick(v->pending, np, v->all, na, &world, &timing, v->blocked,
+                                  &late);
+        unsigned j = 0;
+        for (struct vkv4l2_submission *s = q->pending; s; s = s->next)
+            s->blocked_since_ns = v->blocked[j++];
+        if (i < 0) {
+            unsigned x;
+            uint32_t k;
+            if (vkv4l2_sched_early_signal(v->pending, np, v->all, na, &world, &x, &k)) {
+                struct vkv4l2_submission *xs = pending_at(q, x);
+                xs->signals[k].done = true;
+                vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_DEBUG,
+                                "submission %llu: signal released before it runs (the "
+                                "application waits for it to provide a reference it needs)",
+                                (unsigned long long)xs->seq);
+                pthread_mutex_unlock(&q->lock);
+                VkResult r = vkv4l2_sync_signal_one(q, xs, k);
+                if (r != VK_SUCCESS)
+                    mark_lost(q, r, "signalling");
+                pthread_mutex_lock(&q->lock);
+            }
+            return NULL;
         }
-        users[nusers++] = cand;
-        cand = producer;
+        sub = pending_at(q, (unsigned)i);
+        if (late)
+            vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_WARN,
+                            "submission %llu: its references or buffers were not ready in time "
+                            "(VKV4L2_REORDER_WAIT_MS / VKV4L2_GATE_TIMEOUT_MS): its frames are "
+                            "reported as errors",
+                            (unsigned long long)sub->seq);
+        else if (sub != q->pending)
+            vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_DEBUG,
+                            "submission %llu runs before submission %llu (data order)",
+                            (unsigned long long)sub->seq, (unsigned long long)q->pending->seq);
+        /* Waits for values this queue signals itself are ordering hints:
+         * the data decided the order. */
+        for (uint32_t w = 0; w < sub->wait_count; w++)
+            sub->waits[w].done = vkv4l2_sched_wait_is_hint(&sub->waits[w], &sub->sched,
+                                                           v->all, na);
     }
-    if (cand && !vkv4l2_sched_targets_idle(q, cand)) {
-        /* Its picture is still being read on the GPU (implicit fences):
-         * another independent submission may go meanwhile, and it goes
-         * anyway once VKV4L2_GATE_TIMEOUT_MS is over (the executor then
-         * reports the frame as an error). */
-        uint64_t now = now_ns();
-        if (!cand->gate_blocked_since_ns)
-            cand->gate_blocked_since_ns = now;
-        if (now - cand->gate_blocked_since_ns < q->gate_timeout_ns) {
-            struct vkv4l2_submission *other = pick_independent(q, cand);
-            if (other)
-                unlink_pending(q, other);
-            return other;
-        }
-    }
-    if (cand == head) {
-        unlink_pending(q, head);
-        return head;
-    }
-    if (cand && vkv4l2_sched_release_waits_on(q, cand, users, nusers)) {
-        vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_DEBUG,
-                        "submission %llu produces a reference of submission %llu: runs first",
-                        (unsigned long long)cand->seq, (unsigned long long)head->seq);
-        unlink_pending(q, cand);
-        return cand;
-    }
-    uint64_t now = now_ns();
-    if (!head->blocked_since_ns)
-        head->blocked_since_ns = now;
-    if (now - head->blocked_since_ns < q->reorder_wait_ns)
-        return NULL;
-    vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_WARN,
-                    "submission %llu: a reference was not produced within %llu ms",
-                    (unsigned long long)head->seq,
-                    (unsigned long long)(q->reorder_wait_ns / 1000000));
-    unlink_pending(q, head); /* the reference never came: the frame fails */
-    return head;
+    sub->sched.started = true;
+    unlink_from(&q->pending, &q->pending_tail, sub);
+    return sub;
 }
 
-/* Waits, then executes: the decodes it queues run while the next
- * submission is already being prepared. */
+/* Starts submissions as the policy allows: waits, then executes; the
+ * decodes it queues run while the next submission is being prepared. */
 static void *submitter_main(void *arg)
 {
     struct vkv4l2_queue *q = arg;
@@ -227,7 +216,8 @@ static void *submitter_main(void *arg)
         struct vkv4l2_submission *sub = pick(q);
         if (!sub) {
             /* Waiting for semaphores the host or the GPU will signal
-             * without telling us, or for a reference still to come. */
+             * without telling us, for GPU readers, or for a reference
+             * still to come. */
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
             ts.tv_nsec += 1000 * 1000;
@@ -266,6 +256,91 @@ static void *submitter_main(void *arg)
     return NULL;
 }
 
+/* Under q->lock: may the fence of sub fire?  Not before every earlier
+ * submission of the same vkQueueSubmit call has retired. */
+static bool call_retired(const struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
+{
+    if (!sub->fence || !sub->fence_first_seq)
+        return true;
+    const struct vkv4l2_submission *lists[] = { q->pending, q->inflight, q->retire, q->executing };
+    for (int l = 0; l < 4; l++) {
+        for (const struct vkv4l2_submission *s = lists[l]; s; s = l == 3 ? NULL : s->next) {
+            if (s != sub && s->seq >= sub->fence_first_seq && s->seq < sub->seq)
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool signals_done(const struct vkv4l2_submission *s)
+{
+    for (uint32_t k = 0; k < s->signal_count; k++) {
+        if (!s->signals[k].done)
+            return false;
+    }
+    return true;
+}
+
+/* Under q->lock: one signal of a completed submission that value order
+ * allows now, or false. */
+static bool next_signal(struct vkv4l2_queue *q, struct vkv4l2_submission **out, uint32_t *k)
+{
+    unsigned np, na;
+    struct vkv4l2_sched_scratch *v = &q->retire_scratch;
+    bool ordered = gather(q, v, &np, &na); /* out of memory: signal as completed */
+    for (struct vkv4l2_submission *s = q->retire; s; s = s->next) {
+        for (uint32_t i = 0; i < s->signal_count; i++) {
+            if (!s->signals[i].done &&
+                (!ordered || vkv4l2_sched_signal_ready(&s->sched, i, v->all, na))) {
+                *out = s;
+                *k = i;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Under q->lock: a completed submission whose signals are all performed
+ * and whose fence may fire, or NULL. */
+static struct vkv4l2_submission *next_retired(struct vkv4l2_queue *q)
+{
+    for (struct vkv4l2_submission *s = q->retire; s; s = s->next) {
+        if (signals_done(s) && call_retired(q, s))
+            return s;
+    }
+    return NULL;
+}
+
+/* Under q->lock (dropped while signalling): performs every signal that
+ * value order allows, then retires the submissions that are done, until
+ * nothing moves (one signal may unblock another submission's). */
+static void retire_ready(struct vkv4l2_queue *q)
+{
+    for (;;) {
+        struct vkv4l2_submission *s;
+        uint32_t k;
+        if (next_signal(q, &s, &k)) {
+            s->signals[k].done = true;
+            pthread_mutex_unlock(&q->lock);
+            VkResult r = vkv4l2_sync_signal_one(q, s, k);
+            if (r != VK_SUCCESS)
+                mark_lost(q, r, "signalling");
+            pthread_mutex_lock(&q->lock);
+            continue;
+        }
+        s = next_retired(q);
+        if (!s)
+            return;
+        unlink_from(&q->retire, &q->retire_tail, s);
+        pthread_mutex_unlock(&q->lock);
+        vkv4l2_sync_fence(q, s);
+        free_submission(s);
+        pthread_mutex_lock(&q->lock);
+        q->completed++;
+    }
+}
+
 static void *completer_main(void *arg)
 {
     struct vkv4l2_queue *q = arg;
@@ -285,21 +360,8 @@ static void *completer_main(void *arg)
 
         pthread_mutex_lock(&q->lock);
         pop(&q->inflight, &q->inflight_tail);
-        retire_insert(q, sub);
-        /* Signals happen in submission order wherever two submissions
-         * signal the same semaphore (timeline values must only grow);
-         * otherwise a submission retires as soon as it is done. */
-        struct vkv4l2_submission *done;
-        while ((done = next_retirable(q))) {
-            unlink_retire(q, done);
-            pthread_mutex_unlock(&q->lock);
-            r = vkv4l2_sync_signal(q, done);
-            if (r != VK_SUCCESS)
-                mark_lost(q, r, "signalling");
-            free_submission(done);
-            pthread_mutex_lock(&q->lock);
-            q->completed++;
-        }
+        append(&q->retire, &q->retire_tail, sub);
+        retire_ready(q);
         pthread_cond_broadcast(&q->cond);
         pthread_mutex_unlock(&q->lock);
     }
@@ -326,6 +388,7 @@ VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_
     q->reorder_wait_ns = setting_ms("REORDER_WAIT_MS", 200) * 1000000ull;
     q->gate_timeout_ns = setting_ms("GATE_TIMEOUT_MS", 5000) * 1000000ull;
     pthread_mutex_init(&q->lock, NULL);
+    pthread_mutex_init(&q->signal_lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -367,8 +430,11 @@ void vkv4l2_queue_destroy(struct vkv4l2_queue *q)
         pthread_join(q->completer, NULL);
     }
     vkv4l2_sync_fini(q);
+    scratch_free(&q->pick_scratch);
+    scratch_free(&q->retire_scratch);
     pthread_cond_destroy(&q->cond);
     pthread_mutex_destroy(&q->lock);
+    pthread_mutex_destroy(&q->signal_lock);
     free(q);
 }
 
@@ -378,6 +444,15 @@ VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub
     VkResult lost = q->lost;
     sub->seq = ++q->next_seq;
     *seq = sub->seq;
+    sub->sched = (struct vkv4l2_sched_sub){
+        .seq = sub->seq,
+        .nwaits = sub->wait_count,
+        .nsignals = sub->signal_count,
+        .ndecodes = sub->plan_count,
+        .waits = sub->waits,
+        .signals = sub->signals,
+        .decodes = sub->plan,
+    };
     append(&q->pending, &q->pending_tail, sub);
     pthread_cond_broadcast(&q->cond);
     pthread_mutex_unlock(&q->lock);

@@ -1,15 +1,16 @@
 /* The layer's decode queues: dispatchable VkQueue objects of the added
- * family.  A submission is copied at vkQueueSubmit* and executed in order by
- * two threads per queue:
+ * family.  A submission is copied at vkQueueSubmit*, its decode plan
+ * resolved (decode_plan.h), and executed by two threads per queue:
  *
- *   submitter  waits for the submission's wait semaphores (timeline: host
- *              wait; binary: a proxy submission on the driver queue),
- *              executes its command buffers, which queues decodes on V4L2
- *              sessions (several in flight), and hands it to
- *   completer  which waits for those decodes in order, sets query results,
- *              runs GPU copies for images on the copy path, and performs
- *              the signal operations (timeline: host signal; binary and
- *              fences: a proxy submission on the driver queue).
+ *   submitter  picks the next submission by the data it reads and writes
+ *              (sched_policy.h), waits for its remaining wait semaphores
+ *              (timeline: host wait; binary: a proxy submission on the
+ *              driver queue), executes its command buffers, which queues
+ *              decodes on V4L2 sessions (several in flight), and hands it to
+ *   completer  which waits for those decodes in start order, sets query
+ *              results, and performs the signal operations per semaphore in
+ *              value order (timeline: host signal; binary: a proxy
+ *              submission on the driver queue), then the fence.
  *
  * Nothing blocks the application's thread except vkQueueWaitIdle. */
 #ifndef VKV4L2_QUEUE_H
@@ -21,33 +22,33 @@
 #include <vulkan/vulkan.h>
 
 #include "arena.h"
+#include "sched_policy.h"
 
 struct vkv4l2_device;
 struct vkv4l2_cmd_buffer;
 struct vkv4l2_decode;
 
-struct vkv4l2_sem_op {
-    VkSemaphore semaphore;
-    uint64_t value; /* timeline value; ignored for binary semaphores */
-    bool timeline;
-};
-
 struct vkv4l2_submission {
     struct vkv4l2_submission *next;
     uint64_t seq;
     struct vkv4l2_arena arena;
-    uint32_t wait_count, cmd_count, signal_count;
-    struct vkv4l2_sem_op *waits;
+    uint32_t wait_count, cmd_count, signal_count, plan_count;
+    /* Signals: `done` once performed.  Waits: `done` when the wait is an
+     * ordering hint (another submission of this queue signals that value)
+     * and is not waited for. */
+    struct vkv4l2_sched_op *waits;
     struct vkv4l2_cmd_buffer **cmds;
-    struct vkv4l2_sem_op *signals;
+    struct vkv4l2_sched_op *signals;
+    struct vkv4l2_plan_decode *plan; /* one per decode command (decode_plan.h) */
     VkFence fence; /* only on the last submission of a vkQueueSubmit call */
+    uint64_t fence_first_seq; /* the call's first submission (0: this one) */
+    struct vkv4l2_sched_sub sched;   /* the policy's view of the above */
 
     /* Execution state, owned by the worker threads. */
     struct vkv4l2_decode *decodes; /* in submission order */
     struct vkv4l2_decode *decodes_tail;
     VkResult result;
-    uint64_t blocked_since_ns;      /* waiting for a reference's producer */
-    uint64_t gate_blocked_since_ns; /* its buffers still read on the GPU */
+    uint64_t blocked_since_ns; /* when it started waiting for data or buffers */
 };
 
 struct vkv4l2_queue {
@@ -57,10 +58,17 @@ struct vkv4l2_queue {
 
     pthread_mutex_t lock;
     pthread_cond_t cond;   /* any state change below */
+    pthread_mutex_t signal_lock; /* one signal operation at a time (both threads) */
     struct vkv4l2_submission *pending, *pending_tail;   /* to the submitter */
     struct vkv4l2_submission *inflight, *inflight_tail; /* to the completer */
     struct vkv4l2_submission *retire, *retire_tail;     /* decoded, awaiting signals */
     struct vkv4l2_submission *executing; /* the submitter's, between lists */
+    /* Scratch arrays for the policy: one set per thread. */
+    struct vkv4l2_sched_scratch {
+        const struct vkv4l2_sched_sub **pending, **all;
+        uint64_t *blocked;
+        unsigned cap;
+    } pick_scratch, retire_scratch;
     uint64_t reorder_wait_ns;
     uint64_t gate_timeout_ns;
     uint64_t next_seq;     /* last sequence number handed out */

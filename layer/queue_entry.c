@@ -5,6 +5,7 @@
 
 #include "cmd_buffer.h"
 #include "copy_path.h"
+#include "decode_plan.h"
 #include "device.h"
 #include "fence.h"
 #include "log.h"
@@ -69,9 +70,9 @@ static struct vkv4l2_submission *new_submission(uint32_t waits, uint32_t cmds, u
     struct vkv4l2_submission *sub = calloc(1, sizeof(*sub));
     if (!sub)
         return NULL;
-    sub->waits = vkv4l2_arena_new(&sub->arena, struct vkv4l2_sem_op, waits + 1);
+    sub->waits = vkv4l2_arena_new(&sub->arena, struct vkv4l2_sched_op, waits + 1);
     sub->cmds = vkv4l2_arena_new(&sub->arena, struct vkv4l2_cmd_buffer *, cmds + 1);
-    sub->signals = vkv4l2_arena_new(&sub->arena, struct vkv4l2_sem_op, signals + 1);
+    sub->signals = vkv4l2_arena_new(&sub->arena, struct vkv4l2_sched_op, signals + 1);
     if (!sub->waits || !sub->cmds || !sub->signals) {
         vkv4l2_arena_fini(&sub->arena);
         free(sub);
@@ -101,6 +102,7 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
     if (count == 0 && fence == VK_NULL_HANDLE)
         return VK_SUCCESS;
     VkResult result = VK_SUCCESS;
+    uint64_t first_seq = 0;
     for (uint32_t i = 0; i < count || (i == 0 && count == 0); i++) {
         const VkSubmitInfo2 *in = count ? &infos[i] : NULL;
         struct vkv4l2_submission *sub =
@@ -111,7 +113,7 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
             return VK_ERROR_OUT_OF_HOST_MEMORY;
         for (uint32_t j = 0; in && j < in->waitSemaphoreInfoCount; j++) {
             VkSemaphore s = in->pWaitSemaphoreInfos[j].semaphore;
-            sub->waits[sub->wait_count++] = (struct vkv4l2_sem_op){
+            sub->waits[sub->wait_count++] = (struct vkv4l2_sched_op){
                 s, in->pWaitSemaphoreInfos[j].value, vkv4l2_semaphore_is_timeline(dev, s)
             };
         }
@@ -125,7 +127,7 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
         }
         for (uint32_t j = 0; in && j < in->signalSemaphoreInfoCount; j++) {
             VkSemaphore s = in->pSignalSemaphoreInfos[j].semaphore;
-            sub->signals[sub->signal_count++] = (struct vkv4l2_sem_op){
+            sub->signals[sub->signal_count++] = (struct vkv4l2_sched_op){
                 s, in->pSignalSemaphoreInfos[j].value, vkv4l2_semaphore_is_timeline(dev, s)
             };
         }
@@ -137,8 +139,11 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
                 return fr;
             }
             sub->fence = fence;
+            sub->fence_first_seq = first_seq; /* 0: this one is the first */
         }
-        VkResult r = vkv4l2_copy_path_register(q, sub);
+        VkResult r = vkv4l2_decode_plan_build(dev, sub);
+        if (r == VK_SUCCESS)
+            r = vkv4l2_copy_path_register(q, sub);
         if (r != VK_SUCCESS) {
             vkv4l2_arena_fini(&sub->arena);
             free(sub);
@@ -148,6 +153,8 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
         r = vkv4l2_queue_push(q, sub, &seq);
         if (r != VK_SUCCESS)
             result = r;
+        if (!first_seq)
+            first_seq = seq;
     }
     return result;
 }

@@ -89,7 +89,7 @@ VkResult vkv4l2_sync_wait(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
     /* Binary semaphores first: a proxy submission consumes them. */
     uint32_t nbin = 0;
     for (uint32_t i = 0; i < sub->wait_count; i++) {
-        if (!sub->waits[i].timeline) {
+        if (!sub->waits[i].timeline && !sub->waits[i].done) {
             sems[nbin] = sub->waits[i].semaphore;
             stages[nbin++] = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
         }
@@ -111,7 +111,7 @@ VkResult vkv4l2_sync_wait(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
 
     uint32_t ntl = 0;
     for (uint32_t i = 0; i < sub->wait_count; i++) {
-        if (sub->waits[i].timeline) {
+        if (sub->waits[i].timeline && !sub->waits[i].done) {
             sems[ntl] = sub->waits[i].semaphore;
             values[ntl++] = sub->waits[i].value;
             vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu waits for %p >= %llu",
@@ -142,56 +142,49 @@ out:
     return r;
 }
 
-/* Timeline semaphores are signalled on the host, first: an application
+/* Timeline semaphores are signalled on the host: an application
  * submission on the shared driver queue may already wait for them (wait
  * before signal), and Mesa's queues execute in order, so anything the layer
- * put on that queue behind it would never run.  Binary semaphores and the
- * fence: the fence is the layer's to signal (fence.h); binary semaphores go
- * through one proxy submission. */
-VkResult vkv4l2_sync_signal(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+ * put on that queue behind it would never run.  A binary semaphore goes
+ * through a proxy submission. */
+VkResult vkv4l2_sync_signal_one(struct vkv4l2_queue *q, struct vkv4l2_submission *sub, uint32_t k)
 {
     struct vkv4l2_device *dev = q->dev;
-    uint32_t nbin = 0;
-    for (uint32_t i = 0; i < sub->signal_count; i++) {
-        const struct vkv4l2_sem_op *op = &sub->signals[i];
-        vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu signals %p%s %llu",
-                        (unsigned long long)sub->seq, (void *)op->semaphore,
-                        op->timeline ? " (timeline) =" : " (binary)",
-                        (unsigned long long)op->value);
-        if (!op->timeline) {
-            nbin++;
-            continue;
+    const struct vkv4l2_sched_op *op = &sub->signals[k];
+    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu signals %p%s %llu",
+                    (unsigned long long)sub->seq, (void *)op->semaphore,
+                    op->timeline ? " (timeline) =" : " (binary)", (unsigned long long)op->value);
+    if (op->timeline) {
+        /* A later value of it was signalled first (sched_policy.h): this
+         * one is already reached, and timelines never go back. */
+        uint64_t current = 0;
+        VkResult r = VK_SUCCESS;
+        pthread_mutex_lock(&q->signal_lock);
+        if (dev->vtbl.GetSemaphoreCounterValue(dev->handle, op->semaphore, &current) !=
+                VK_SUCCESS ||
+            current < op->value) {
+            const VkSemaphoreSignalInfo info = {
+                .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+                .semaphore = op->semaphore,
+                .value = op->value,
+            };
+            r = dev->vtbl.SignalSemaphore(dev->handle, &info);
         }
-        const VkSemaphoreSignalInfo info = {
-            .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-            .semaphore = op->semaphore,
-            .value = op->value,
-        };
-        VkResult r = dev->vtbl.SignalSemaphore(dev->handle, &info);
-        if (r != VK_SUCCESS)
-            return r;
-    }
-    if (sub->fence)
-        vkv4l2_fence_signal(dev, sub->fence);
-    if (!nbin)
-        return VK_SUCCESS;
-
-    VkSemaphore *sems = calloc(nbin + 1, sizeof(*sems));
-    if (!sems)
-        return VK_ERROR_OUT_OF_HOST_MEMORY;
-    nbin = 0;
-    for (uint32_t i = 0; i < sub->signal_count; i++) {
-        if (!sub->signals[i].timeline)
-            sems[nbin++] = sub->signals[i].semaphore;
+        pthread_mutex_unlock(&q->signal_lock);
+        return r;
     }
     const VkSubmitInfo info = {
         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-        .signalSemaphoreCount = nbin,
-        .pSignalSemaphores = sems,
+        .signalSemaphoreCount = 1,
+        .pSignalSemaphores = &op->semaphore,
     };
-    VkResult r = proxy_submit(dev, &info, VK_NULL_HANDLE, false);
-    free(sems);
-    return r;
+    return proxy_submit(dev, &info, VK_NULL_HANDLE, false);
+}
+
+void vkv4l2_sync_fence(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
+{
+    if (sub->fence)
+        vkv4l2_fence_signal(q->dev, sub->fence);
 }
 
 void vkv4l2_sync_fini(struct vkv4l2_queue *q)

@@ -18,13 +18,15 @@ struct vkv4l2_device;
 
 bool vkv4l2_semaphore_is_timeline(struct vkv4l2_device *dev, VkSemaphore sem);
 
-/* Blocks until every wait operation of sub is satisfied.  Returns
+/* Blocks until every wait operation of sub is satisfied, except those
+ * marked done (ordering hints, queue.h).  Returns
  * VK_SUCCESS, or the failure of the driver call that went wrong
  * (VK_ERROR_DEVICE_LOST when the queue is being torn down meanwhile). */
 VkResult vkv4l2_sync_wait(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
-/* Runs sub's copy command buffer (if any) and performs its signal
- * operations and fence. */
-VkResult vkv4l2_sync_signal(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
+/* Performs signal operation k of sub. */
+VkResult vkv4l2_sync_signal_one(struct vkv4l2_queue *q, struct vkv4l2_submission *sub, uint32_t k);
+/* Signals sub's fence (if any): every signal of it is done. */
+void vkv4l2_sync_fence(struct vkv4l2_queue *q, struct vkv4l2_submission *sub);
 /* Frees the queue's proxy objects. */
 void vkv4l2_sync_fini(struct vkv4l2_queue *q);
 

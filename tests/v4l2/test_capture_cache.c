@@ -52,6 +52,12 @@ static void test_queued_never_taken(void)
     /* A queued dma-buf still finds its own index (the caller refuses the
      * job as already in flight). */
     CHECK_EQ(get(&c, 10), a);
+    /* An image destroyed while its buffer was queued could not be
+     * forgotten (-EBUSY above): once the decode is done its index is just
+     * the least recently used one, not lost for good. */
+    c.e[a].queued = c.e[b].queued = false;
+    CHECK_EQ(get(&c, 12), b);
+    CHECK_EQ(get(&c, 13), a);
 }
 
 static void test_references_protected(void)

@@ -134,23 +134,6 @@ void *vkv4l2_object_map_remove(struct vkv4l2_object_map *map, uintptr_t key)
     return value;
 }
 
-void *vkv4l2_object_map_pop(struct vkv4l2_object_map *map, uintptr_t *key)
-{
-    void *value = NULL;
-    pthread_rwlock_wrlock(&map->lock);
-    for (uint32_t i = 0; i < map->capacity; i++) {
-        struct vkv4l2_object_map_slot *s = &map->slots[i];
-        if (s->key != 0 && s->key != TOMBSTONE) {
-            if (key)
-                *key = s->key;
-            value = take(map, s);
-            break;
-        }
-    }
-    pthread_rwlock_unlock(&map->lock);
-    return value;
-}
-
 int vkv4l2_object_map_for_each(struct vkv4l2_object_map *map,
                                int (*fn)(uintptr_t key, void *value, void *ctx), void *ctx)
 {

@@ -26,13 +26,10 @@ void *vkv4l2_object_map_get(struct vkv4l2_object_map *map, uintptr_t key);
 /* Removes and returns the value, or NULL when absent. */
 void *vkv4l2_object_map_remove(struct vkv4l2_object_map *map, uintptr_t key);
 uint32_t vkv4l2_object_map_count(struct vkv4l2_object_map *map);
-/* Removes and returns any one entry (its key in *key when key is not NULL),
- * or NULL when the map is empty.  Teardown pops until NULL, so it can free
- * each object (which may touch other maps) without holding this lock. */
-void *vkv4l2_object_map_pop(struct vkv4l2_object_map *map, uintptr_t *key);
 /* Calls fn for every entry under the read lock, stopping at the first
  * non-zero return, which it returns (0 when fn returned 0 throughout).
- * fn must not modify the map. */
+ * fn must not modify the map: device teardown finds one entry this way,
+ * then destroys it with the lock released. */
 int vkv4l2_object_map_for_each(struct vkv4l2_object_map *map,
                                int (*fn)(uintptr_t key, void *value, void *ctx), void *ctx);
 /* Frees the table (entries are not touched). */

@@ -5,6 +5,7 @@
 
 #include "copy_path.h"
 #include "device_create.h"
+#include "device_teardown.h"
 #include "instance.h"
 #include "log.h"
 #include "object_map.h"
@@ -184,6 +185,23 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateDevice(VkPhysicalDevice physicalDevi
     return res;
 }
 
+/* A leak is the application's bug, but its V4L2 state is ours to release;
+ * say what was found so the bug stays visible. */
+static void report_leaks(struct vkv4l2_device *dev, struct vkv4l2_leak_counts n)
+{
+    uint32_t total = n.cmd_pools + n.query_pools + n.session_params + n.sessions +
+                     n.image_views + n.images + n.imported_memories + n.buffers + n.memories;
+    if (!total)
+        return;
+    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                    "vkDestroyDevice: freeing what the application did not destroy: "
+                    "%u video sessions, %u session parameters, %u query pools, "
+                    "%u decode command pools, %u video images (%u views, %u imported "
+                    "memories), %u video buffers, %u other memory records",
+                    n.sessions, n.session_params, n.query_pools, n.cmd_pools, n.images,
+                    n.image_views, n.imported_memories, n.buffers, n.memories);
+}
+
 VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyDevice(VkDevice device,
                                                 const VkAllocationCallbacks *pAllocator)
 {
@@ -198,6 +216,10 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyDevice(VkDevice device,
     }
     free(dev->decode_queues);
     vkv4l2_copy_path_fini(dev);
+    /* The loader holds its lock across vkDestroyDevice: log to stderr only. */
+    vkv4l2_log_loader_locked(1);
+    report_leaks(dev, vkv4l2_device_free_leaked(dev));
+    vkv4l2_log_loader_locked(-1);
     vkv4l2_runtime_destroy_all(dev);
     vkv4l2_object_map_remove(&devices, vkv4l2_dispatch_key(device));
     dev->vtbl.DestroyDevice(device, pAllocator);

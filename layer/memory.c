@@ -77,6 +77,17 @@ void vkv4l2_memory_free(struct vkv4l2_device *dev, VkDeviceMemory memory,
     free(mem);
 }
 
+void vkv4l2_memory_forget(struct vkv4l2_device *dev, VkDeviceMemory memory)
+{
+    struct vkv4l2_memory *mem = vkv4l2_object_map_remove(&dev->memories, (uintptr_t)memory);
+    if (!mem)
+        return;
+    if (mem->image && mem->image->memory == memory)
+        mem->image->memory = VK_NULL_HANDLE;
+    pthread_mutex_destroy(&mem->lock);
+    free(mem);
+}
+
 /* Maps the whole allocation at driver level (lock held). */
 static VkResult map_whole(struct vkv4l2_device *dev, struct vkv4l2_memory *mem)
 {

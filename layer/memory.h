@@ -70,6 +70,9 @@ VkResult vkv4l2_memory_allocate(struct vkv4l2_device *dev, const VkMemoryAllocat
                                 const VkAllocationCallbacks *alloc, VkDeviceMemory *out);
 void vkv4l2_memory_free(struct vkv4l2_device *dev, VkDeviceMemory memory,
                         const VkAllocationCallbacks *alloc);
+/* Drops the layer's record of an allocation and leaves the allocation to
+ * the driver (device teardown, for memory the application leaked). */
+void vkv4l2_memory_forget(struct vkv4l2_device *dev, VkDeviceMemory memory);
 VkResult vkv4l2_memory_app_map(struct vkv4l2_device *dev, VkDeviceMemory memory,
                                VkDeviceSize offset, VkDeviceSize size, const void *map2_pnext,
                                VkMemoryMapFlags flags, void **out);

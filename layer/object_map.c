@@ -1,3 +1,4 @@
+/* The handle -> object map: open addressing with tombstones under a rwlock. */
 #include "object_map.h"
 
 #include <errno.h>
@@ -107,27 +108,44 @@ void *vkv4l2_object_map_get(struct vkv4l2_object_map *map, uintptr_t key)
     return value;
 }
 
+/* Turns a live slot into a tombstone (write lock held); returns its value. */
+static void *take(struct vkv4l2_object_map *map, struct vkv4l2_object_map_slot *s)
+{
+    void *value = s->value;
+    s->key = TOMBSTONE;
+    s->value = NULL;
+    map->live--;
+    /* An empty map holds no memory: the process-wide maps must not keep
+     * any once the last instance is gone and the loader unloads the layer. */
+    if (map->live == 0) {
+        free(map->slots);
+        map->slots = NULL;
+        map->capacity = map->used = 0;
+    }
+    return value;
+}
+
 void *vkv4l2_object_map_remove(struct vkv4l2_object_map *map, uintptr_t key)
 {
     pthread_rwlock_wrlock(&map->lock);
     struct vkv4l2_object_map_slot *s = find(map, key);
-    void *value = NULL;
-    if (s) {
-        value = s->value;
-        s->key = TOMBSTONE;
-        s->value = NULL;
-        map->live--;
-        /* An empty map holds no memory: the process-wide maps must not
-         * keep any once the last instance is gone and the loader unloads
-         * the layer. */
-        if (map->live == 0) {
-            free(map->slots);
-            map->slots = NULL;
-            map->capacity = map->used = 0;
-        }
-    }
+    void *value = s ? take(map, s) : NULL;
     pthread_rwlock_unlock(&map->lock);
     return value;
+}
+
+int vkv4l2_object_map_for_each(struct vkv4l2_object_map *map,
+                               int (*fn)(uintptr_t key, void *value, void *ctx), void *ctx)
+{
+    int ret = 0;
+    pthread_rwlock_rdlock(&map->lock);
+    for (uint32_t i = 0; i < map->capacity && !ret; i++) {
+        const struct vkv4l2_object_map_slot *s = &map->slots[i];
+        if (s->key != 0 && s->key != TOMBSTONE)
+            ret = fn(s->key, s->value, ctx);
+    }
+    pthread_rwlock_unlock(&map->lock);
+    return ret;
 }
 
 uint32_t vkv4l2_object_map_count(struct vkv4l2_object_map *map)

@@ -26,6 +26,12 @@ void *vkv4l2_object_map_get(struct vkv4l2_object_map *map, uintptr_t key);
 /* Removes and returns the value, or NULL when absent. */
 void *vkv4l2_object_map_remove(struct vkv4l2_object_map *map, uintptr_t key);
 uint32_t vkv4l2_object_map_count(struct vkv4l2_object_map *map);
+/* Calls fn for every entry under the read lock, stopping at the first
+ * non-zero return, which it returns (0 when fn returned 0 throughout).
+ * fn must not modify the map: device teardown finds one entry this way,
+ * then destroys it with the lock released. */
+int vkv4l2_object_map_for_each(struct vkv4l2_object_map *map,
+                               int (*fn)(uintptr_t key, void *value, void *ctx), void *ctx);
 /* Frees the table (entries are not touched). */
 void vkv4l2_object_map_fini(struct vkv4l2_object_map *map);
 

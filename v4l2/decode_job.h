@@ -32,4 +32,10 @@ struct vkv4l2_decode_result {
     int status;
 };
 
+/* The timestamps of the pictures a job references (the VALID entries of an
+ * H.264 decode parameters' DPB), at most max of them into ts.  Returns how
+ * many.  The decoder looks each up among the CAPTURE buffers by the
+ * timestamp it was decoded with. */
+unsigned vkv4l2_decode_job_refs(const struct vkv4l2_decode_job *job, uint64_t *ts, unsigned max);
+
 #endif

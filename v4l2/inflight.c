@@ -1,4 +1,4 @@
-/* Decodes in flight: slots, stable CAPTURE indices, completion matching. */
+/* Decodes in flight: slots, CAPTURE indices, completion matching. */
 #include "inflight.h"
 
 #include <errno.h>
@@ -8,54 +8,26 @@ void vkv4l2_inflight_init(struct vkv4l2_inflight *t, unsigned n_slots, unsigned 
 {
     memset(t, 0, sizeof(*t));
     t->n_slots = n_slots > VKV4L2_MAX_REQUESTS ? VKV4L2_MAX_REQUESTS : n_slots;
-    t->n_captures = n_captures > VKV4L2_MAX_CAPTURE_BUFFERS ? VKV4L2_MAX_CAPTURE_BUFFERS
-                                                           : n_captures;
+    vkv4l2_capture_cache_init(&t->captures, n_captures);
 }
 
 int vkv4l2_inflight_capture_index(struct vkv4l2_inflight *t, uint64_t dev, uint64_t ino,
-                                  unsigned *index)
+                                  const uint64_t *ref_ts, unsigned n_refs, unsigned *index)
 {
-    int free_index = -1;
-    for (unsigned i = 0; i < t->n_captures; i++) {
-        const struct vkv4l2_capture_entry *c = &t->captures[i];
-        if (c->used && c->dev == dev && c->ino == ino) {
-            *index = i;
-            return 0;
-        }
-        if (!c->used && free_index < 0)
-            free_index = (int)i;
-    }
-    if (free_index < 0)
-        return -ENOSPC;
-    struct vkv4l2_capture_entry *c = &t->captures[free_index];
-    c->used = true;
-    c->queued = false;
-    c->dev = dev;
-    c->ino = ino;
-    *index = (unsigned)free_index;
-    return 0;
+    return vkv4l2_capture_cache_get(&t->captures, dev, ino, ref_ts, n_refs, index);
 }
 
 int vkv4l2_inflight_capture_forget(struct vkv4l2_inflight *t, uint64_t dev, uint64_t ino)
 {
-    for (unsigned i = 0; i < t->n_captures; i++) {
-        struct vkv4l2_capture_entry *c = &t->captures[i];
-        if (c->used && c->dev == dev && c->ino == ino) {
-            if (c->queued)
-                return -EBUSY;
-            memset(c, 0, sizeof(*c));
-            return 0;
-        }
-    }
-    return -ENOENT;
+    return vkv4l2_capture_cache_forget(&t->captures, dev, ino);
 }
 
 int vkv4l2_inflight_reserve(struct vkv4l2_inflight *t, unsigned capture_index,
                             uint64_t timestamp_ns, uint64_t user_data)
 {
-    if (capture_index >= t->n_captures || !t->captures[capture_index].used)
+    if (capture_index >= t->captures.n || !t->captures.e[capture_index].bound)
         return -EINVAL;
-    if (t->captures[capture_index].queued)
+    if (t->captures.e[capture_index].queued)
         return -EBUSY;
     int free_slot = -1;
     for (unsigned i = 0; i < t->n_slots; i++) {
@@ -76,21 +48,24 @@ int vkv4l2_inflight_reserve(struct vkv4l2_inflight *t, unsigned capture_index,
     s->timestamp_ns = timestamp_ns;
     s->user_data = user_data;
     s->capture_index = capture_index;
-    t->captures[capture_index].queued = true;
+    t->captures.e[capture_index].queued = true;
     return free_slot;
 }
 
 void vkv4l2_inflight_commit(struct vkv4l2_inflight *t, unsigned slot)
 {
-    if (slot < t->n_slots && t->slots[slot].state == VKV4L2_SLOT_RESERVED)
+    if (slot < t->n_slots && t->slots[slot].state == VKV4L2_SLOT_RESERVED) {
         t->slots[slot].state = VKV4L2_SLOT_QUEUED;
+        vkv4l2_capture_cache_set_ts(&t->captures, t->slots[slot].capture_index,
+                                    t->slots[slot].timestamp_ns);
+    }
 }
 
 void vkv4l2_inflight_cancel(struct vkv4l2_inflight *t, unsigned slot)
 {
     if (slot >= t->n_slots || t->slots[slot].state == VKV4L2_SLOT_FREE)
         return;
-    t->captures[t->slots[slot].capture_index].queued = false;
+    t->captures.e[t->slots[slot].capture_index].queued = false;
     memset(&t->slots[slot], 0, sizeof(t->slots[slot]));
 }
 

@@ -1,8 +1,9 @@
 /* Book-keeping of a session's decodes in flight (pure, no I/O).
  *
  * A slot is one request fd + one OUTPUT buffer (slot i owns OUTPUT index i).
- * A capture entry is one dma-buf identity (st_dev, st_ino) bound for good to
- * one CAPTURE index, so vb2 keeps its attachment across decodes.  The
+ * CAPTURE indices come from a cache of dma-buf identities (st_dev, st_ino;
+ * capture_cache.h): a dma-buf keeps its index while cached, so vb2 keeps its
+ * attachment across decodes, and free indices are reused LRU.  The
  * kernel hands buffers back by index, in any order relative to each other
  * and to request completion; a job finishes when its OUTPUT buffer, its
  * CAPTURE buffer and its request have all come back.  Not thread-safe: the
@@ -13,17 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capture_cache.h"
 #include "decode_job.h"
 
 #define VKV4L2_MAX_REQUESTS 16
-#define VKV4L2_MAX_CAPTURE_BUFFERS 32
-
-struct vkv4l2_capture_entry {
-    bool used;
-    bool queued;     /* held by a job in flight */
-    uint64_t dev, ino;
-};
-
 enum vkv4l2_slot_state { VKV4L2_SLOT_FREE, VKV4L2_SLOT_RESERVED, VKV4L2_SLOT_QUEUED };
 
 struct vkv4l2_job_slot {
@@ -37,19 +31,20 @@ struct vkv4l2_job_slot {
 };
 
 struct vkv4l2_inflight {
-    unsigned n_slots, n_captures;
+    unsigned n_slots;
     uint64_t next_seq;
     struct vkv4l2_job_slot slots[VKV4L2_MAX_REQUESTS];
-    struct vkv4l2_capture_entry captures[VKV4L2_MAX_CAPTURE_BUFFERS];
+    struct vkv4l2_capture_cache captures;
 };
 
 /* n_slots <= VKV4L2_MAX_REQUESTS, n_captures <= VKV4L2_MAX_CAPTURE_BUFFERS. */
 void vkv4l2_inflight_init(struct vkv4l2_inflight *t, unsigned n_slots, unsigned n_captures);
 
-/* The stable CAPTURE index of a dma-buf, assigned on first sight.
- * Returns 0, or -ENOSPC when every index is bound to another dma-buf. */
+/* The CAPTURE index of a dma-buf for a job whose references carry the
+ * timestamps ref_ts[0..n_refs) (vkv4l2_capture_cache_get).  Returns 0, or
+ * -ENOSPC when every index is in flight or holds one of those references. */
 int vkv4l2_inflight_capture_index(struct vkv4l2_inflight *t, uint64_t dev, uint64_t ino,
-                                  unsigned *index);
+                                  const uint64_t *ref_ts, unsigned n_refs, unsigned *index);
 /* Unbinds a dma-buf (its image is gone).  -ENOENT unknown, -EBUSY in flight. */
 int vkv4l2_inflight_capture_forget(struct vkv4l2_inflight *t, uint64_t dev, uint64_t ino);
 
@@ -59,7 +54,8 @@ int vkv4l2_inflight_capture_forget(struct vkv4l2_inflight *t, uint64_t dev, uint
  * timestamp (references would be ambiguous). */
 int vkv4l2_inflight_reserve(struct vkv4l2_inflight *t, unsigned capture_index,
                             uint64_t timestamp_ns, uint64_t user_data);
-/* The kernel accepted the reserved slot's request. */
+/* The kernel accepted the reserved slot's request (its CAPTURE index now
+ * carries the job's timestamp). */
 void vkv4l2_inflight_commit(struct vkv4l2_inflight *t, unsigned slot);
 /* Submission failed before the request was queued: the slot is free again. */
 void vkv4l2_inflight_cancel(struct vkv4l2_inflight *t, unsigned slot);

@@ -189,7 +189,7 @@ const struct v4l2_pix_format_mplane *vkv4l2_session_output_format(const struct v
 }
 
 unsigned vkv4l2_session_slots(const struct vkv4l2_session *s) { return s->inflight.n_slots; }
-unsigned vkv4l2_session_capture_slots(const struct vkv4l2_session *s) { return s->inflight.n_captures; }
+unsigned vkv4l2_session_capture_slots(const struct vkv4l2_session *s) { return s->inflight.captures.n; }
 
 size_t vkv4l2_session_max_bitstream(const struct vkv4l2_session *s)
 {
@@ -308,9 +308,22 @@ int vkv4l2_session_queue(struct vkv4l2_session *s, const struct vkv4l2_decode_jo
                              job->bitstream_size, vkv4l2_session_max_bitstream(s));
         goto out;
     }
+    /* A reference no CAPTURE buffer carries would make hantro and rkvdec
+     * decode from the current buffer instead, silently. */
+    uint64_t refs[V4L2_H264_NUM_DPB_ENTRIES];
+    unsigned n_refs = vkv4l2_decode_job_refs(job, refs, V4L2_H264_NUM_DPB_ENTRIES);
+    for (unsigned i = 0; i < n_refs; i++) {
+        if (vkv4l2_capture_cache_find_ts(&s->inflight.captures, refs[i]) < 0) {
+            ret = vkv4l2_err_set(err, -ENOENT, "reference timestamp %llu ns is held by no "
+                                 "CAPTURE buffer", (unsigned long long)refs[i]);
+            goto out;
+        }
+    }
     unsigned cap_index;
-    if ((ret = vkv4l2_inflight_capture_index(&s->inflight, dev, ino, &cap_index)) < 0) {
-        vkv4l2_err_set(err, ret, "all %u CAPTURE indices are bound", s->inflight.n_captures);
+    if ((ret = vkv4l2_inflight_capture_index(&s->inflight, dev, ino, refs, n_refs,
+                                             &cap_index)) < 0) {
+        vkv4l2_err_set(err, ret, "all %u CAPTURE indices are in flight or hold references",
+                       s->inflight.captures.n);
         goto out;
     }
     int slot = vkv4l2_inflight_reserve(&s->inflight, cap_index, job->timestamp_ns, job->user_data);

@@ -10,7 +10,8 @@
  *            one media request per OUTPUT buffer.
  *   queue    copy the bitstream into a free OUTPUT buffer; set the job's
  *            controls on its request; QBUF OUTPUT (in the request), QBUF
- *            CAPTURE (the dma-buf's stable index); MEDIA_REQUEST_IOC_QUEUE.
+ *            CAPTURE (the dma-buf's cached index, capture_cache.h);
+ *            MEDIA_REQUEST_IOC_QUEUE.
  *            Both queues are streamed on at the first submission.
  *   wait     poll the request fds (and the video node); DQBUF both queues;
  *            hand back the oldest finished job; REINIT its request.
@@ -63,8 +64,11 @@ unsigned vkv4l2_session_in_flight(struct vkv4l2_session *s);
  *   -EAGAIN   every slot in flight (wait, then retry)
  *   -EBUSY    job->capture_fd is already in flight
  *   -EEXIST   another job in flight has the same timestamp
- *   -ENOSPC   every CAPTURE index is bound to another dma-buf
- *             (vkv4l2_session_release_capture one that is gone)
+ *   -ENOSPC   every CAPTURE index is in flight or holds a picture the
+ *             job references
+ *   -ENOENT   a reference timestamp (a VALID DPB entry) names no CAPTURE
+ *             buffer: never decoded here, or its index went to another
+ *             dma-buf (the decoder would silently use the wrong picture)
  *   -EINVAL   timestamp not a multiple of 1000 ns, bad fd...
  *   -E2BIG    bitstream larger than an OUTPUT buffer
  *   other     the kernel refused a step (err says which); the slot is
@@ -87,7 +91,8 @@ int vkv4l2_session_queue(struct vkv4l2_session *s, const struct vkv4l2_decode_jo
 int vkv4l2_session_wait(struct vkv4l2_session *s, int timeout_ms,
                         struct vkv4l2_decode_result *out, struct vkv4l2_err *err);
 
-/* Forgets the CAPTURE index bound to dma_buf_fd (its image is destroyed).
+/* Forgets the CAPTURE index bound to dma_buf_fd (its image is destroyed):
+ * the index is taken before any cached one.
  * Returns 0, -ENOENT (never queued), -EBUSY (in flight). */
 int vkv4l2_session_release_capture(struct vkv4l2_session *s, int dma_buf_fd);
 

@@ -30,6 +30,17 @@ int vkv4l2_emu_sentinel_after_decode(int dmabuf_fd, uint32_t pattern);
 unsigned vkv4l2_emu_violation_count(void);
 /* Decodes started since load or the last reset. */
 unsigned vkv4l2_emu_decode_count(void);
+/* What the emulated decoder holds for the process right now: what a
+ * kernel would hold on its behalf (teardown tests expect all zero). */
+struct vkv4l2_emu_census {
+    unsigned media_fds;   /* open media device fds */
+    unsigned video_fds;   /* open video node fds (= m2m contexts) */
+    unsigned requests;    /* request objects alive (a closed request lives on
+                             while queued, as in the kernel) */
+    unsigned buffers;     /* vb2 buffers allocated on any queue of any context */
+    unsigned dmabufs_attached; /* CAPTURE buffers holding an imported dma-buf */
+};
+void vkv4l2_emu_census(struct vkv4l2_emu_census *out);
 /* Zeroes the counters (decode / request numbering for VKV4L2_EMU_FAULT
  * too), re-reads the VKV4L2_EMU_* environment, signals and drops every
  * fence and sentinel. */

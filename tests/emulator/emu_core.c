@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../v4l2/sys.h"
+#include "emu_control.h"
 
 struct emu_state emu = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -207,6 +208,28 @@ static int emu_close(int fd)
     }
     pthread_mutex_unlock(&emu.lock);
     return close(fd);
+}
+
+EMU_EXPORT void vkv4l2_emu_census(struct vkv4l2_emu_census *out)
+{
+    struct vkv4l2_emu_census c = { 0 };
+    pthread_mutex_lock(&emu.lock);
+    for (size_t fd = 0; fd < nfiles; fd++) {
+        c.media_fds += files[fd].kind == EMU_FILE_MEDIA;
+        c.video_fds += files[fd].kind == EMU_FILE_VIDEO;
+    }
+    for (const struct emu_request *r = emu.reqs; r; r = r->next)
+        c.requests++;
+    for (const struct emu_ctx *ctx = emu.ctxs; ctx; ctx = ctx->next) {
+        const struct emu_queue *qs[] = { &ctx->out, &ctx->cap };
+        for (unsigned q = 0; q < 2; q++) {
+            c.buffers += qs[q]->count;
+            for (unsigned i = 0; i < qs[q]->count; i++)
+                c.dmabufs_attached += qs[q]->bufs[i]->dmabuf_fd >= 0;
+        }
+    }
+    pthread_mutex_unlock(&emu.lock);
+    *out = c;
 }
 
 static int emu_ioctl(int fd, unsigned long request, void *arg)

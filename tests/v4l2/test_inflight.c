@@ -12,23 +12,30 @@ static void test_capture_indices(void)
     struct vkv4l2_inflight t;
     vkv4l2_inflight_init(&t, 2, 3);
     unsigned a, b, a2, c, d;
-    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 100, &a), 0);
-    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 101, &b), 0);
+    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 100, NULL, 0, &a), 0);
+    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 101, NULL, 0, &b), 0);
     CHECK(a != b);
-    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 100, &a2), 0);
-    CHECK_EQ(a, a2); /* same dma-buf, same index, for good */
+    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 100, NULL, 0, &a2), 0);
+    CHECK_EQ(a, a2); /* same dma-buf, same index while cached */
     /* Same inode on another filesystem is another buffer. */
-    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 2, 100, &c), 0);
+    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 2, 100, NULL, 0, &c), 0);
     CHECK(c != a && c != b);
-    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 102, &d), -ENOSPC);
     CHECK_EQ(vkv4l2_inflight_capture_forget(&t, 1, 101), 0);
     CHECK_EQ(vkv4l2_inflight_capture_forget(&t, 1, 101), -ENOENT);
-    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 102, &d), 0);
+    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 102, NULL, 0, &d), 0);
     CHECK_EQ(d, b); /* the freed index is reused */
     /* Forgetting a buffer in flight is refused. */
     int slot = vkv4l2_inflight_reserve(&t, a, 1000, 0);
     CHECK(slot >= 0);
     CHECK_EQ(vkv4l2_inflight_capture_forget(&t, 1, 100), -EBUSY);
+    /* A fourth dma-buf: the least recently used index not in flight (c,
+     * then d; a is in flight) goes to it. */
+    unsigned e;
+    CHECK_EQ(vkv4l2_inflight_capture_index(&t, 1, 103, NULL, 0, &e), 0);
+    CHECK_EQ(e, c);
+    /* The job's commit gives its index the job's timestamp. */
+    vkv4l2_inflight_commit(&t, (unsigned)slot);
+    CHECK_EQ(vkv4l2_capture_cache_find_ts(&t.captures, 1000), (int)a);
 }
 
 static void test_flow_control(void)
@@ -36,9 +43,9 @@ static void test_flow_control(void)
     struct vkv4l2_inflight t;
     vkv4l2_inflight_init(&t, 2, 4);
     unsigned c0, c1, c2;
-    vkv4l2_inflight_capture_index(&t, 0, 10, &c0);
-    vkv4l2_inflight_capture_index(&t, 0, 11, &c1);
-    vkv4l2_inflight_capture_index(&t, 0, 12, &c2);
+    vkv4l2_inflight_capture_index(&t, 0, 10, NULL, 0, &c0);
+    vkv4l2_inflight_capture_index(&t, 0, 11, NULL, 0, &c1);
+    vkv4l2_inflight_capture_index(&t, 0, 12, NULL, 0, &c2);
     int s0 = vkv4l2_inflight_reserve(&t, c0, 1000, 7);
     CHECK(s0 >= 0);
     CHECK_EQ(vkv4l2_inflight_reserve(&t, c0, 2000, 0), -EBUSY);  /* same CAPTURE */
@@ -64,7 +71,7 @@ static void test_out_of_order(void)
     unsigned cap[3];
     int slot[3];
     for (unsigned i = 0; i < 3; i++) {
-        vkv4l2_inflight_capture_index(&t, 0, 50 + i, &cap[i]);
+        vkv4l2_inflight_capture_index(&t, 0, 50 + i, NULL, 0, &cap[i]);
         slot[i] = vkv4l2_inflight_reserve(&t, cap[i], (i + 1) * 1000ull, 100 + i);
         CHECK(slot[i] >= 0);
         vkv4l2_inflight_commit(&t, (unsigned)slot[i]);
@@ -141,8 +148,34 @@ static void test_bitstream_size(void)
     CHECK(vkv4l2_bitstream_size(4096, 2304) > s);
 }
 
+/* The references a job names: the VALID DPB entries of its H.264 decode
+ * parameters, whatever else the control array holds. */
+static void test_job_refs(void)
+{
+    static struct v4l2_ctrl_h264_decode_params dp;
+    dp.dpb[0] = (struct v4l2_h264_dpb_entry){ .reference_ts = 5000,
+                                              .flags = V4L2_H264_DPB_ENTRY_FLAG_VALID };
+    dp.dpb[3] = (struct v4l2_h264_dpb_entry){ .reference_ts = 7000,
+        .flags = V4L2_H264_DPB_ENTRY_FLAG_VALID | V4L2_H264_DPB_ENTRY_FLAG_ACTIVE };
+    dp.dpb[4] = (struct v4l2_h264_dpb_entry){ .reference_ts = 9000 }; /* not valid */
+    static struct v4l2_ctrl_h264_sps sps;
+    struct v4l2_ext_control ctrls[2] = {
+        { .id = V4L2_CID_STATELESS_H264_SPS, .size = sizeof(sps), .ptr = &sps },
+        { .id = V4L2_CID_STATELESS_H264_DECODE_PARAMS, .size = sizeof(dp), .ptr = &dp },
+    };
+    struct vkv4l2_decode_job job = { .ctrls = ctrls, .n_ctrls = 2 };
+    uint64_t ts[16];
+    CHECK_EQ(vkv4l2_decode_job_refs(&job, ts, 16), 2);
+    CHECK_EQ(ts[0], 5000);
+    CHECK_EQ(ts[1], 7000);
+    CHECK_EQ(vkv4l2_decode_job_refs(&job, ts, 1), 1); /* bounded by max */
+    ctrls[1].size = sizeof(dp) - 1; /* a short payload is not read */
+    CHECK_EQ(vkv4l2_decode_job_refs(&job, ts, 16), 0);
+}
+
 int main(void)
 {
+    test_job_refs();
     test_capture_indices();
     test_flow_control();
     test_out_of_order();

@@ -1,7 +1,8 @@
 /* A decode session against a device: formats, CAPTURE allocation, the
  * submission API's flow control and refusals, a stream of frames each
- * referencing the previous one by timestamp, and a submitting thread
- * running against a completion thread. */
+ * referencing the previous one by timestamp, a submitting thread running
+ * against a completion thread, and more dma-bufs over a session's life
+ * than it has CAPTURE indices. */
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
@@ -165,6 +166,64 @@ static void test_stream(struct vkv4l2_session *s, const struct pool *p)
     CHECK_EQ(vkv4l2_session_release_capture(s, p->bufs[0].fd), -ENOENT);
 }
 
+/* A player re-creating its images (at each size change, say) passes many
+ * more dma-bufs through a session than it has CAPTURE indices: each new
+ * one takes the least recently used free index.  Every frame references
+ * the previous one, whose index must survive; old dma-bufs are closed
+ * without release_capture, as an application that never tells us.  Then a
+ * reference to a picture whose index went to another dma-buf is refused. */
+static void test_many_buffers(struct vkv4l2_session *s)
+{
+    struct vkv4l2_stream_config cfg;
+    devtest_stream_config(&t, &cfg);
+    unsigned indices = vkv4l2_session_capture_slots(s), total = indices * 2 + 16;
+    int fds[3] = { -1, -1, -1 };
+    struct vkv4l2_err err = {0};
+    unsigned ok = 0;
+    for (unsigned n = 0; n < total; n++) {
+        struct vkv4l2_capture_buffer buf;
+        int ret = vkv4l2_capture_alloc(t.node.video_path, &cfg, &buf, &err);
+        CHECK_EQ(ret, 0);
+        if (ret < 0)
+            break;
+        if (fds[n % 3] >= 0)
+            vkv4l2_sys_close(fds[n % 3]);
+        fds[n % 3] = buf.fd;
+        struct devtest_frame f;
+        struct vkv4l2_decode_job job = make_job(&f, n, buf.fd);
+        ret = vkv4l2_session_queue(s, &job, &err);
+        CHECK_EQ(ret, 0);
+        if (ret < 0) {
+            fprintf(stderr, "frame %u of %u (%u CAPTURE indices): %s\n", n, total, indices,
+                    err.what);
+            break;
+        }
+        struct vkv4l2_decode_result r;
+        ret = vkv4l2_session_wait(s, WAIT_MS, &r, &err);
+        CHECK_EQ(ret, 0);
+        if (ret < 0)
+            break;
+        CHECK_EQ(r.timestamp_ns, devtest_ts(n));
+        CHECK_EQ(r.status, 0);
+        ok += r.status == 0;
+    }
+    fprintf(stderr, "%u frames into %u dma-bufs through %u CAPTURE indices\n", ok, total, indices);
+    CHECK_EQ(ok, total);
+    /* Frame 1's picture lost its index long ago: a frame naming it. */
+    struct vkv4l2_capture_buffer buf;
+    if (vkv4l2_capture_alloc(t.node.video_path, &cfg, &buf, &err) == 0) {
+        struct devtest_frame f;
+        struct vkv4l2_decode_job job = make_job(&f, total, buf.fd);
+        devtest_frame(&t, &f, total, devtest_ts(1));
+        CHECK_EQ(vkv4l2_session_queue(s, &job, &err), -ENOENT);
+        CHECK_EQ(vkv4l2_session_in_flight(s), 0);
+        vkv4l2_sys_close(buf.fd);
+    }
+    for (unsigned i = 0; i < 3; i++)
+        if (fds[i] >= 0)
+            vkv4l2_sys_close(fds[i]);
+}
+
 /* One thread submits, another waits: the documented threading contract. */
 struct threaded {
     struct vkv4l2_session *s;
@@ -278,6 +337,9 @@ int main(void)
         /* Fresh session for the threaded run: frame numbering restarts. */
         CHECK_EQ(vkv4l2_session_create(&params, &s, &err), 0);
         test_threads(s, &p);
+        vkv4l2_session_destroy(s);
+        CHECK_EQ(vkv4l2_session_create(&params, &s, &err), 0);
+        test_many_buffers(s);
     }
     vkv4l2_session_destroy(s);
     free_pool(&p);

@@ -127,7 +127,7 @@ static bool find_h264_decoder(struct vkv4l2_physdev *pd)
     }
     struct vkv4l2_decoder_list list;
     struct vkv4l2_err err = { 0 };
-    ret = vkv4l2_discover(&list, &err);
+    ret = vkv4l2_discover_pinned(pd->inst->settings.device, &list, &err);
     if (ret) {
         vkv4l2_info("no V4L2 stateless decoder (%s): layer passes through", err.what);
         return false;

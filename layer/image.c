@@ -325,7 +325,8 @@ static VkResult create_video_image(struct vkv4l2_device *dev, const VkImageCreat
     }
     atomic_fetch_add(&stats[img->rung], 1);
     /* Also through VK_EXT_debug_utils: tests and users see the rung. */
-    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_INFO, "image %p %ux%u: %s (%s)", (void *)img->handle,
+    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_INFO, "image 0x%llx %ux%u: %s (%s)",
+                    VKV4L2_HANDLE_LLX(img->handle),
                     img->extent.width, img->extent.height, vkv4l2_rung_name(img->rung),
                     img->reason);
     *out = img->handle;

@@ -131,10 +131,10 @@ static void print_codec(const struct vkv4l2_decoder_caps *c)
     bool h264 = c->codec == V4L2_PIX_FMT_H264_SLICE;
     int usable = h264 ? vkv4l2_caps_decodable(c, V4L2_PIX_FMT_NV12, why, sizeof(why))
                       : vkv4l2_caps_usable(c, why, sizeof(why));
-    printf("    %s (%s): %s%s%s\n", d ? d->name : "?", fc,
+    printf("    %s (%s): %s%s\n", d ? d->name : "?", fc,
            !h264 ? "recognised, not decoded by the layer yet" :
            usable ? "unusable: " : "usable",
-           h264 && usable ? why : "", "");
+           h264 && usable ? why : "");
     printf("      decode mode: %s; start code: %s; requests: %s\n", mode_text(c),
            start_code_text(c), c->requests ? "yes" : "no");
     if (c->sizes.known)

@@ -15,6 +15,7 @@
 #include "h264/h264_ctrls.h"
 #include "h264/h264_slice.h"
 #include "image.h"
+#include "instance.h"
 #include "log.h"
 #include "query_pool.h"
 #include "queue.h"
@@ -434,14 +435,6 @@ VkResult vkv4l2_exec_run(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
     return VK_SUCCESS;
 }
 
-static int decode_timeout_ms(void)
-{
-    char value[32];
-    if (vkv4l2_setting_get(NULL, "DECODE_TIMEOUT_MS", value, sizeof(value)))
-        return atoi(value) > 0 ? atoi(value) : 5000;
-    return 5000;
-}
-
 VkResult vkv4l2_exec_complete(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
 {
     VkResult result = sub->result;
@@ -452,7 +445,7 @@ VkResult vkv4l2_exec_complete(struct vkv4l2_queue *q, struct vkv4l2_submission *
             pthread_mutex_unlock(&d->rt->lock);
             if (done)
                 break;
-            int ret = reap_one(d->rt, decode_timeout_ms());
+            int ret = reap_one(d->rt, (int)q->dev->inst->settings.decode_timeout_ms);
             if (ret) {
                 /* A decode that never completes or a device error: the
                  * frame fails, the queue is lost, waiters are released. */

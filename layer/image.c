@@ -13,6 +13,7 @@
 #include "capture_alloc.h"
 #include "device.h"
 #include "image_internal.h"
+#include "import_query.h"
 #include "instance.h"
 #include "log.h"
 #include "memory.h"
@@ -125,130 +126,7 @@ static VkResult grow_capture(struct vkv4l2_device *dev, struct vkv4l2_image *img
     return VK_SUCCESS;
 }
 
-/* ---- the driver's answers --------------------------------------------- */
-
-static VkResult image_format_props2(struct vkv4l2_device *dev,
-                                    const VkPhysicalDeviceImageFormatInfo2 *info,
-                                    VkImageFormatProperties2 *props)
-{
-    const VkuInstanceDispatchTable *vk = &dev->inst->vtbl;
-    PFN_vkGetPhysicalDeviceImageFormatProperties2 fn = vk->GetPhysicalDeviceImageFormatProperties2;
-    if (!fn)
-        fn = vk->GetPhysicalDeviceImageFormatProperties2KHR;
-    return fn ? fn(dev->physdev, info, props) : VK_ERROR_FORMAT_NOT_SUPPORTED;
-}
-
-/* The usage and flags of `base` supported with `tiling` (+ chain), the
- * extent and layers fitting, and importable from a dma-buf. */
-static bool importable(struct vkv4l2_device *dev, const VkImageCreateInfo *base,
-                       VkImageTiling tiling, VkImageCreateFlags flags, const void *chain)
-{
-    VkPhysicalDeviceExternalImageFormatInfo ext = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO,
-        .pNext = chain,
-        .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
-    };
-    const VkPhysicalDeviceImageFormatInfo2 info = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
-        .pNext = &ext,
-        .format = base->format,
-        .type = base->imageType,
-        .tiling = tiling,
-        .usage = base->usage,
-        .flags = flags,
-    };
-    VkExternalImageFormatProperties eprops = {
-        .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES};
-    VkImageFormatProperties2 props = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2, .pNext = &eprops};
-    if (image_format_props2(dev, &info, &props) != VK_SUCCESS)
-        return false;
-    const VkImageFormatProperties *p = &props.imageFormatProperties;
-    return (eprops.externalMemoryProperties.externalMemoryFeatures &
-            VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT) &&
-           p->maxExtent.width >= base->extent.width &&
-           p->maxExtent.height >= base->extent.height && p->maxArrayLayers >= base->arrayLayers;
-}
-
-/* VK_EXT_image_drm_format_modifier offers LINEAR with two planes for the
- * format, and the image is importable with it. */
-static bool modifier_linear_ok(struct vkv4l2_device *dev, const VkImageCreateInfo *base)
-{
-    if (!dev->pd->has_modifier_ext)
-        return false;
-    VkDrmFormatModifierPropertiesEXT mods[64];
-    VkDrmFormatModifierPropertiesListEXT list = {
-        .sType = VK_STRUCTURE_TYPE_DRM_FORMAT_MODIFIER_PROPERTIES_LIST_EXT,
-        .drmFormatModifierCount = 64,
-        .pDrmFormatModifierProperties = mods,
-    };
-    VkFormatProperties2 fp = { .sType = VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_2, .pNext = &list };
-    const VkuInstanceDispatchTable *vk = &dev->inst->vtbl;
-    PFN_vkGetPhysicalDeviceFormatProperties2 fn = vk->GetPhysicalDeviceFormatProperties2;
-    if (!fn)
-        fn = vk->GetPhysicalDeviceFormatProperties2KHR;
-    if (!fn)
-        return false;
-    fn(dev->physdev, base->format, &fp);
-    bool linear = false;
-    for (uint32_t i = 0; i < list.drmFormatModifierCount && i < 64; i++)
-        linear |= mods[i].drmFormatModifier == DRM_MOD_LINEAR &&
-                  mods[i].drmFormatModifierPlaneCount == 2;
-    if (!linear)
-        return false;
-    const VkPhysicalDeviceImageDrmFormatModifierInfoEXT mod = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_DRM_FORMAT_MODIFIER_INFO_EXT,
-        .drmFormatModifier = DRM_MOD_LINEAR,
-        .sharingMode = base->sharingMode,
-        .queueFamilyIndexCount = base->queueFamilyIndexCount,
-        .pQueueFamilyIndices = base->pQueueFamilyIndices,
-    };
-    return importable(dev, base, VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT, base->flags, &mod);
-}
-
-static bool linear_disjoint_ok(struct vkv4l2_device *dev, const VkImageCreateInfo *base)
-{
-    VkFormatProperties fp;
-    dev->inst->vtbl.GetPhysicalDeviceFormatProperties(dev->physdev, base->format, &fp);
-    if (!(fp.linearTilingFeatures & VK_FORMAT_FEATURE_DISJOINT_BIT))
-        return false;
-    return importable(dev, base, VK_IMAGE_TILING_LINEAR, base->flags | VK_IMAGE_CREATE_DISJOINT_BIT,
-                      NULL);
-}
-
-static uint32_t driver_import_align(struct vkv4l2_device *dev)
-{
-    VkPhysicalDeviceDriverProperties drv = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
-    VkPhysicalDeviceProperties2 props = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &drv};
-    const VkuInstanceDispatchTable *vk = &dev->inst->vtbl;
-    PFN_vkGetPhysicalDeviceProperties2 fn = vk->GetPhysicalDeviceProperties2;
-    if (dev->pd->driver_api_version < VK_API_VERSION_1_2 || !fn) {
-        VkPhysicalDeviceProperties p;
-        vk->GetPhysicalDeviceProperties(dev->physdev, &p);
-        return vkv4l2_driver_import_align((VkDriverId)0, p.vendorID);
-    }
-    fn(dev->physdev, &props);
-    return vkv4l2_driver_import_align(drv.driverID, props.properties.vendorID);
-}
-
 /* ---- the rungs -------------------------------------------------------- */
-
-static VkResult create_linear_disjoint(struct vkv4l2_device *dev, const VkImageCreateInfo *base,
-                                       const VkAllocationCallbacks *alloc, VkImage *out)
-{
-    const VkExternalMemoryImageCreateInfo ext = {
-        .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
-        .pNext = base->pNext,
-        .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
-    };
-    VkImageCreateInfo ci = *base;
-    ci.pNext = &ext;
-    ci.tiling = VK_IMAGE_TILING_LINEAR;
-    ci.flags |= VK_IMAGE_CREATE_DISJOINT_BIT;
-    return dev->vtbl.CreateImage(dev->handle, &ci, alloc, out);
-}
 
 static VkResult create_modifier(struct vkv4l2_device *dev, const struct vkv4l2_image *img,
                                 const VkImageCreateInfo *base, const VkAllocationCallbacks *alloc,
@@ -274,15 +152,6 @@ static VkResult create_modifier(struct vkv4l2_device *dev, const struct vkv4l2_i
     ci.pNext = &mod;
     ci.tiling = VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT;
     return dev->vtbl.CreateImage(dev->handle, &ci, alloc, out);
-}
-
-static void plane_layouts(struct vkv4l2_device *dev, VkImage image, VkSubresourceLayout out[2])
-{
-    for (int p = 0; p < 2; p++) {
-        const VkImageSubresource sub = {
-            .aspectMask = p ? VK_IMAGE_ASPECT_PLANE_1_BIT : VK_IMAGE_ASPECT_PLANE_0_BIT};
-        dev->vtbl.GetImageSubresourceLayout(dev->handle, image, &sub, &out[p]);
-    }
 }
 
 static VkMemoryRequirements image_reqs(struct vkv4l2_device *dev, VkImage image,
@@ -345,29 +214,27 @@ static VkResult prepare_import(struct vkv4l2_device *dev, struct vkv4l2_image *i
     return img->memory_type_bits ? VK_SUCCESS : VK_ERROR_FORMAT_NOT_SUPPORTED;
 }
 
+static struct vkv4l2_import_query import_query_of(const struct vkv4l2_device *dev)
+{
+    return (struct vkv4l2_import_query){
+        .ivk = &dev->inst->vtbl,
+        .physdev = dev->physdev,
+        .dvk = &dev->vtbl,
+        .device = dev->handle,
+        .has_modifier_ext = dev->pd->has_modifier_ext,
+        .driver_api_version = dev->pd->driver_api_version,
+    };
+}
+
 /* Walks the ladder for a video image whose CAPTURE buffers exist; creates
  * img->handle.  `base` is the scrubbed create info. */
 static VkResult create_on_ladder(struct vkv4l2_device *dev, struct vkv4l2_image *img,
                                  const VkImageCreateInfo *base, const VkAllocationCallbacks *alloc)
 {
-    struct vkv4l2_rung_inputs in = {
-        .v4l2 = &img->layout,
-        .array_layers = base->arrayLayers,
-        .app_disjoint = (base->flags & VK_IMAGE_CREATE_DISJOINT_BIT) != 0,
-        .import_align = driver_import_align(dev),
-    };
-    if (base->tiling == VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT ||
-        vkv4l2_chain_find(base->pNext, VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO))
-        in.app_constraint = "application chose the tiling / external memory itself";
+    const struct vkv4l2_import_query q = import_query_of(dev);
+    struct vkv4l2_rung_inputs in = { .v4l2 = &img->layout };
     VkImage trial = VK_NULL_HANDLE;
-    if (!in.app_constraint && in.array_layers == 1 && !in.app_disjoint) {
-        in.modifier_linear = modifier_linear_ok(dev, base);
-        if (!in.modifier_linear && linear_disjoint_ok(dev, base) &&
-            create_linear_disjoint(dev, base, alloc, &trial) == VK_SUCCESS) {
-            in.linear_supported = true;
-            plane_layouts(dev, trial, in.linear_planes);
-        }
-    }
+    vkv4l2_import_gather(&q, base, alloc, &in, &trial);
     img->rung = vkv4l2_rung_decide(&in, img->reason, sizeof(img->reason));
 
     VkResult res = VK_SUCCESS;
@@ -458,7 +325,8 @@ static VkResult create_video_image(struct vkv4l2_device *dev, const VkImageCreat
     }
     atomic_fetch_add(&stats[img->rung], 1);
     /* Also through VK_EXT_debug_utils: tests and users see the rung. */
-    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_INFO, "image %p %ux%u: %s (%s)", (void *)img->handle,
+    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_INFO, "image 0x%llx %ux%u: %s (%s)",
+                    VKV4L2_HANDLE_LLX(img->handle),
                     img->extent.width, img->extent.height, vkv4l2_rung_name(img->rung),
                     img->reason);
     *out = img->handle;

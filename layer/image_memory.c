@@ -69,8 +69,8 @@ VkResult vkv4l2_image_import_memory(struct vkv4l2_device *dev, VkImage image,
         return VK_NOT_READY;
     if (!(img->memory_type_bits & (1u << info->memoryTypeIndex)) ||
         info->allocationSize > img->alloc_size) {
-        vkv4l2_err("image %p: allocation of %llu bytes, type %u; the imported CAPTURE buffer "
-                   "has %llu bytes, types 0x%x", (void *)image,
+        vkv4l2_err("image 0x%llx: allocation of %llu bytes, type %u; the imported CAPTURE buffer "
+                   "has %llu bytes, types 0x%x", VKV4L2_HANDLE_LLX(image),
                    (unsigned long long)info->allocationSize, info->memoryTypeIndex,
                    (unsigned long long)img->alloc_size, img->memory_type_bits);
         return VK_ERROR_INVALID_EXTERNAL_HANDLE;
@@ -115,8 +115,8 @@ static VkResult expand_bind(struct vkv4l2_device *dev, struct vkv4l2_arena *aren
         return VK_SUCCESS;
     }
     if (in->memory != img->memory || in->memoryOffset != 0) {
-        vkv4l2_err("image %p: bound to memory that is not its dedicated allocation at 0 "
-                   "(its memory is the imported CAPTURE buffer)", (void *)in->image);
+        vkv4l2_err("image 0x%llx: bound to memory that is not its dedicated allocation at 0 "
+                   "(its memory is the imported CAPTURE buffer)", VKV4L2_HANDLE_LLX(in->image));
         return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     }
     if (img->rung == VKV4L2_RUNG_MODIFIER) {

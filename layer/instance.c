@@ -6,7 +6,7 @@
 #include "log.h"
 #include "object_map.h"
 #include "physdev.h"
-#include "settings.h"
+#include "settings_read.h"
 
 static struct vkv4l2_object_map instances = VKV4L2_OBJECT_MAP_INIT;
 
@@ -45,20 +45,6 @@ static void keep_create_messengers(struct vkv4l2_instance *inst, const VkInstanc
     }
 }
 
-static void apply_log_setting(const VkInstanceCreateInfo *ci)
-{
-    char value[32];
-    if (!vkv4l2_setting_get(ci, "LOG", value, sizeof(value)))
-        return;
-    int level = vkv4l2_log_parse_level(value);
-    if (level < 0) {
-        vkv4l2_warn("VKV4L2_LOG=%s is not one of error, warn, info, debug; keeping %d", value,
-                    vkv4l2_log_get_level());
-        return;
-    }
-    vkv4l2_log_set_level((enum vkv4l2_log_level)level);
-}
-
 VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateInstance(const VkInstanceCreateInfo *pCreateInfo,
                                                      const VkAllocationCallbacks *pAllocator,
                                                      VkInstance *pInstance)
@@ -74,18 +60,24 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateInstance(const VkInstanceCreateInfo 
     if (!next_create)
         return VK_ERROR_INITIALIZATION_FAILED;
 
-    apply_log_setting(pCreateInfo);
-
     struct vkv4l2_instance *inst = calloc(1, sizeof(*inst));
     if (!inst)
         return VK_ERROR_OUT_OF_HOST_MEMORY;
+    VkResult res = vkv4l2_settings_read(pCreateInfo, &inst->settings);
+    if (res != VK_SUCCESS) {
+        free(inst);
+        return res;
+    }
+    /* The log level is process-wide: the newest instance that sets it wins. */
+    if (inst->settings.set[VKV4L2_SETTING_LOG])
+        vkv4l2_log_set_level((enum vkv4l2_log_level)inst->settings.log);
     keep_create_messengers(inst, pCreateInfo);
     atomic_store(&inst->in_lifecycle, true);
 
     /* Advance the chain for the next layer, and put it back afterwards:
      * the structure belongs to the loader. */
     link->u.pLayerInfo = layer_info->pNext;
-    VkResult res = next_create(pCreateInfo, pAllocator, pInstance);
+    res = next_create(pCreateInfo, pAllocator, pInstance);
     link->u.pLayerInfo = layer_info;
     if (res != VK_SUCCESS) {
         free(inst);

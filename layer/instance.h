@@ -7,6 +7,8 @@
 #include <vulkan/vk_layer.h>
 #include <vulkan/utility/vk_dispatch_table.h>
 
+#include "settings.h"
+
 struct vkv4l2_instance {
     VkInstance handle;
     VkuInstanceDispatchTable vtbl;
@@ -19,6 +21,8 @@ struct vkv4l2_instance {
     VkDebugUtilsMessengerCreateInfoEXT create_messengers[4];
     uint32_t create_messenger_count;
     atomic_bool in_lifecycle;
+    /* Read once at creation (settings_read.h); constant afterwards. */
+    struct vkv4l2_settings settings;
 };
 
 struct vkv4l2_instance *vkv4l2_instance_get(VkInstance instance);

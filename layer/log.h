@@ -4,6 +4,7 @@
 #ifndef VKV4L2_LOG_H
 #define VKV4L2_LOG_H
 
+#include <stdint.h>
 #include <vulkan/vulkan.h>
 
 enum vkv4l2_log_level {
@@ -32,6 +33,14 @@ void vkv4l2_log_inst(const struct vkv4l2_instance *inst, enum vkv4l2_log_level l
 
 /* Marks the calling thread as inside a loader-locked call (depth counted). */
 void vkv4l2_log_loader_locked(int delta);
+
+/* A non-dispatchable handle for "0x%llx": a pointer on 64-bit targets, a
+ * uint64_t on 32-bit ones (armhf), where a (void *) cast would truncate. */
+#if VK_USE_64_BIT_PTR_DEFINES == 1
+#define VKV4L2_HANDLE_LLX(h) ((unsigned long long)(uintptr_t)(h))
+#else
+#define VKV4L2_HANDLE_LLX(h) ((unsigned long long)(h))
+#endif
 
 #define vkv4l2_log(level, ...) vkv4l2_log_inst(NULL, level, __VA_ARGS__)
 #define vkv4l2_err(...) vkv4l2_log(VKV4L2_LOG_ERROR, __VA_ARGS__)

@@ -6,6 +6,7 @@
 
 #include <linux/videodev2.h>
 
+#include "driver_facts.h"
 #include "instance.h"
 #include "log.h"
 #include "object_map.h"
@@ -53,71 +54,6 @@ struct vkv4l2_physdev *vkv4l2_physdev_get(VkPhysicalDevice handle)
     return vkv4l2_object_map_get(&physdevs, (uintptr_t)handle);
 }
 
-/* Usage the driver supports for NV12 in both tilings the layer may pick
- * behind the application's back (LINEAR for zero-copy, OPTIMAL otherwise). */
-static void probe_nv12(struct vkv4l2_physdev *pd)
-{
-    const VkuInstanceDispatchTable *vk = &pd->inst->vtbl;
-    VkFormatProperties fp;
-    vk->GetPhysicalDeviceFormatProperties(pd->handle, VKV4L2_DECODE_FORMAT, &fp);
-    VkFormatFeatureFlags both = fp.linearTilingFeatures & fp.optimalTilingFeatures;
-    VkImageUsageFlags usage = 0;
-    if (both & VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT)
-        usage |= VK_IMAGE_USAGE_SAMPLED_BIT;
-    if (both & VK_FORMAT_FEATURE_TRANSFER_SRC_BIT)
-        usage |= VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-    if (both & VK_FORMAT_FEATURE_TRANSFER_DST_BIT)
-        usage |= VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-    if (both & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT)
-        usage |= VK_IMAGE_USAGE_STORAGE_BIT;
-    pd->support.nv12_usage = usage;
-
-    /* Create flags FFmpeg and GStreamer ask for, kept when the driver
-     * accepts them for an NV12 image in both tilings. */
-    const VkImageCreateFlags wanted[] = {
-        VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT,
-        VK_IMAGE_CREATE_EXTENDED_USAGE_BIT,
-        VK_IMAGE_CREATE_ALIAS_BIT,
-    };
-    VkImageCreateFlags flags = 0;
-    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
-        VkImageFormatProperties ifp;
-        bool ok = true;
-        const VkImageTiling tilings[] = { VK_IMAGE_TILING_LINEAR, VK_IMAGE_TILING_OPTIMAL };
-        for (int t = 0; t < 2; t++) {
-            ok &= vk->GetPhysicalDeviceImageFormatProperties(
-                      pd->handle, VKV4L2_DECODE_FORMAT, VK_IMAGE_TYPE_2D, tilings[t],
-                      VK_IMAGE_USAGE_SAMPLED_BIT, wanted[i], &ifp) == VK_SUCCESS;
-        }
-        if (ok)
-            flags |= wanted[i];
-    }
-    pd->support.nv12_create_flags = flags;
-}
-
-static bool driver_extensions(struct vkv4l2_physdev *pd, bool *dma_buf, bool *native_h264)
-{
-    const VkuInstanceDispatchTable *vk = &pd->inst->vtbl;
-    uint32_t n = 0;
-    if (vk->EnumerateDeviceExtensionProperties(pd->handle, NULL, &n, NULL) != VK_SUCCESS)
-        return false;
-    VkExtensionProperties *ext = calloc(n ? n : 1, sizeof(*ext));
-    if (!ext)
-        return false;
-    bool ok = vk->EnumerateDeviceExtensionProperties(pd->handle, NULL, &n, ext) == VK_SUCCESS;
-    bool fd = false, dmabuf = false;
-    for (uint32_t i = 0; ok && i < n; i++) {
-        const char *name = ext[i].extensionName;
-        fd |= !strcmp(name, VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME);
-        dmabuf |= !strcmp(name, VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME);
-        pd->has_modifier_ext |= !strcmp(name, VK_EXT_IMAGE_DRM_FORMAT_MODIFIER_EXTENSION_NAME);
-        *native_h264 |= !strcmp(name, VK_KHR_VIDEO_DECODE_H264_EXTENSION_NAME);
-    }
-    free(ext);
-    *dma_buf = fd && dmabuf;
-    return ok;
-}
-
 static bool find_h264_decoder(struct vkv4l2_physdev *pd)
 {
     int ret = vkv4l2_sys_init();
@@ -127,7 +63,7 @@ static bool find_h264_decoder(struct vkv4l2_physdev *pd)
     }
     struct vkv4l2_decoder_list list;
     struct vkv4l2_err err = { 0 };
-    ret = vkv4l2_discover(&list, &err);
+    ret = vkv4l2_discover_pinned(pd->inst->settings.device, &list, &err);
     if (ret) {
         vkv4l2_info("no V4L2 stateless decoder (%s): layer passes through", err.what);
         return false;
@@ -144,12 +80,8 @@ static bool find_h264_decoder(struct vkv4l2_physdev *pd)
         char why[160];
         if (!caps)
             continue;
-        if (vkv4l2_caps_usable(caps, why, sizeof(why))) {
+        if (vkv4l2_caps_decodable(caps, V4L2_PIX_FMT_NV12, why, sizeof(why))) {
             vkv4l2_warn("%s: H.264 unusable: %s", list.nodes[i].video_path, why);
-            continue;
-        }
-        if (!vkv4l2_caps_has_capture_format(caps, V4L2_PIX_FMT_NV12)) {
-            vkv4l2_warn("%s: H.264 decoder offers no NV12 CAPTURE format", list.nodes[i].video_path);
             continue;
         }
         pd->h264_node = list.nodes[i];
@@ -161,43 +93,25 @@ static bool find_h264_decoder(struct vkv4l2_physdev *pd)
 
 static void probe(struct vkv4l2_physdev *pd)
 {
-    const VkuInstanceDispatchTable *vk = &pd->inst->vtbl;
-    VkPhysicalDeviceProperties props;
-    vk->GetPhysicalDeviceProperties(pd->handle, &props);
-    memcpy(pd->device_name, props.deviceName, sizeof(pd->device_name));
-    pd->driver_api_version = props.apiVersion;
-    vk->GetPhysicalDeviceQueueFamilyProperties(pd->handle, &pd->driver_family_count, NULL);
+    struct vkv4l2_driver_facts f;
+    vkv4l2_driver_facts_gather(&pd->inst->vtbl, pd->handle, &f);
+    memcpy(pd->device_name, f.device_name, sizeof(pd->device_name));
+    pd->driver_api_version = f.api_version;
+    pd->driver_family_count = f.family_count;
     pd->decode_family = pd->driver_family_count;
+    pd->has_modifier_ext = f.has_modifier_ext;
+    pd->support.nv12_usage = f.nv12_usage;
+    pd->support.nv12_create_flags = f.nv12_create_flags;
 
-    bool dma_buf = false, native_h264 = false;
-    if (!driver_extensions(pd, &dma_buf, &native_h264))
-        return;
-    if (native_h264) {
-        vkv4l2_info("%s decodes H.264 itself: layer passes through", pd->device_name);
-        return;
-    }
-    if (!dma_buf) {
-        vkv4l2_info("%s cannot import dma-bufs: no video decode", pd->device_name);
+    /* The decoder is looked for only when the driver qualifies. */
+    enum vkv4l2_verdict v = vkv4l2_verdict_decide(&f, true);
+    if (v == VKV4L2_VERDICT_ACTIVE && !find_h264_decoder(pd))
+        v = VKV4L2_VERDICT_NO_DECODER;
+    if (v != VKV4L2_VERDICT_ACTIVE) {
+        vkv4l2_info("%s: no video decode: %s", pd->device_name, vkv4l2_verdict_text(v));
         return;
     }
-    if (props.apiVersion < VK_API_VERSION_1_1) {
-        vkv4l2_info("%s is Vulkan 1.0: no video decode", pd->device_name);
-        return;
-    }
-    probe_nv12(pd);
-    if (!(pd->support.nv12_usage & VK_IMAGE_USAGE_SAMPLED_BIT)) {
-        vkv4l2_info("%s cannot sample NV12 images: no video decode", pd->device_name);
-        return;
-    }
-    if (!find_h264_decoder(pd))
-        return;
-
-    const struct vkv4l2_frame_sizes *fs = &pd->h264_caps.sizes;
-    pd->support.h264 = true;
-    pd->support.min_extent = fs->known ? (VkExtent2D){ fs->min_width, fs->min_height }
-                                       : (VkExtent2D){ 48, 48 };
-    pd->support.max_extent = fs->known ? (VkExtent2D){ fs->max_width, fs->max_height }
-                                       : (VkExtent2D){ 1920, 1088 };
+    vkv4l2_video_support_from(&f, &pd->h264_caps, &pd->support);
     pd->video = true;
     vkv4l2_info("%s: H.264 decode on %s (%s, %s, %s backend), coded extent %ux%u..%ux%u",
                 pd->device_name, pd->h264_node.video_path, pd->h264_node.driver,

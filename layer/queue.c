@@ -7,6 +7,7 @@
 
 #include "decode_exec.h"
 #include "device.h"
+#include "instance.h"
 #include "log.h"
 #include "sched_world.h"
 #include "settings.h"
@@ -368,14 +369,6 @@ static void *completer_main(void *arg)
     return NULL;
 }
 
-static unsigned setting_ms(const char *name, unsigned def)
-{
-    char value[16];
-    if (vkv4l2_setting_get(NULL, name, value, sizeof(value)))
-        return (unsigned)atoi(value);
-    return def;
-}
-
 VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_t index,
                              struct vkv4l2_queue **out)
 {
@@ -385,8 +378,8 @@ VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_
     q->dev = dev;
     q->family = family;
     q->index = index;
-    q->reorder_wait_ns = setting_ms("REORDER_WAIT_MS", 200) * 1000000ull;
-    q->gate_timeout_ns = setting_ms("GATE_TIMEOUT_MS", 5000) * 1000000ull;
+    q->reorder_wait_ns = dev->inst->settings.reorder_wait_ms * 1000000ull;
+    q->gate_timeout_ns = dev->inst->settings.gate_timeout_ms * 1000000ull;
     pthread_mutex_init(&q->lock, NULL);
     pthread_mutex_init(&q->signal_lock, NULL);
     pthread_condattr_t attr;

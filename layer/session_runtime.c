@@ -11,22 +11,10 @@
 #include "log.h"
 #include "physdev.h"
 #include "session.h"
-#include "settings.h"
+#include "instance.h"
 #include "video_session.h"
 
 static pthread_mutex_t runtimes_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static unsigned max_in_flight(void)
-{
-    char value[16];
-    if (vkv4l2_setting_get(NULL, "MAX_IN_FLIGHT", value, sizeof(value))) {
-        int n = atoi(value);
-        if (n >= 1 && n <= 16)
-            return (unsigned)n;
-        vkv4l2_warn("VKV4L2_MAX_IN_FLIGHT=%s out of range 1..16: using 4", value);
-    }
-    return 4;
-}
 
 struct vkv4l2_session_runtime *vkv4l2_runtime_get(struct vkv4l2_device *dev,
                                                   struct vkv4l2_video_session *vs)
@@ -87,7 +75,7 @@ int vkv4l2_runtime_configure(struct vkv4l2_session_runtime *rt, uint32_t width, 
             .decode_mode = mode,
             .start_code = start_code,
         },
-        .max_in_flight = max_in_flight(),
+        .max_in_flight = dev->inst->settings.max_in_flight,
     };
     struct vkv4l2_err err = { 0 };
     struct vkv4l2_session *s;

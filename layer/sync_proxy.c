@@ -114,8 +114,9 @@ VkResult vkv4l2_sync_wait(struct vkv4l2_queue *q, struct vkv4l2_submission *sub)
         if (sub->waits[i].timeline && !sub->waits[i].done) {
             sems[ntl] = sub->waits[i].semaphore;
             values[ntl++] = sub->waits[i].value;
-            vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu waits for %p >= %llu",
-                            (unsigned long long)sub->seq, (void *)sub->waits[i].semaphore,
+            vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu waits for 0x%llx >= %llu",
+                            (unsigned long long)sub->seq,
+                            VKV4L2_HANDLE_LLX(sub->waits[i].semaphore),
                             (unsigned long long)sub->waits[i].value);
         }
     }
@@ -151,8 +152,8 @@ VkResult vkv4l2_sync_signal_one(struct vkv4l2_queue *q, struct vkv4l2_submission
 {
     struct vkv4l2_device *dev = q->dev;
     const struct vkv4l2_sched_op *op = &sub->signals[k];
-    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu signals %p%s %llu",
-                    (unsigned long long)sub->seq, (void *)op->semaphore,
+    vkv4l2_log_inst(dev->inst, VKV4L2_LOG_DEBUG, "submission %llu signals 0x%llx%s %llu",
+                    (unsigned long long)sub->seq, VKV4L2_HANDLE_LLX(op->semaphore),
                     op->timeline ? " (timeline) =" : " (binary)", (unsigned long long)op->value);
     if (op->timeline) {
         /* A later value of it was signalled first (sched_policy.h): this

@@ -209,3 +209,18 @@ bool vkv4l2_caps_has_capture_format(const struct vkv4l2_decoder_caps *caps, uint
             return true;
     return false;
 }
+
+int vkv4l2_caps_decodable(const struct vkv4l2_decoder_caps *caps, uint32_t capture_fourcc,
+                          char *why, size_t why_size)
+{
+    int ret = vkv4l2_caps_usable(caps, why, why_size);
+    if (ret)
+        return ret;
+    if (!vkv4l2_caps_has_capture_format(caps, capture_fourcc)) {
+        snprintf(why, why_size, "no %c%c%c%c CAPTURE format", (char)(capture_fourcc & 0xff),
+                 (char)((capture_fourcc >> 8) & 0xff), (char)((capture_fourcc >> 16) & 0xff),
+                 (char)(capture_fourcc >> 24));
+        return -ENOTSUP;
+    }
+    return 0;
+}

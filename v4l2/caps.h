@@ -114,4 +114,9 @@ unsigned vkv4l2_caps_max_dpb_slots(uint32_t codec);
 /* Whether caps offers CAPTURE format fourcc. */
 bool vkv4l2_caps_has_capture_format(const struct vkv4l2_decoder_caps *caps, uint32_t fourcc);
 
+/* What the layer needs to decode with it: vkv4l2_caps_usable() and the
+ * CAPTURE format it produces.  Returns 0 or -ENOTSUP with why. */
+int vkv4l2_caps_decodable(const struct vkv4l2_decoder_caps *caps, uint32_t capture_fourcc,
+                          char *why, size_t why_size);
+
 #endif

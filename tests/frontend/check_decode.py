@@ -7,8 +7,16 @@ Only the size and MD5 columns are compared.
 
 usage: check_decode.py DECODER GENERATE STREAMS_DIR NAME
 """
+import os
+import shlex
 import subprocess
 import sys
+
+
+def built(program):
+    """A program of this build: under meson's exe wrapper in a cross build
+    (qemu-aarch64 for the arm64 pass), as it is otherwise."""
+    return shlex.split(os.environ.get("MESON_EXE_WRAPPER", "")) + [program]
 
 
 def frames(text):
@@ -32,7 +40,7 @@ def main():
         ["ffmpeg", "-nostdin", "-v", "error", "-i", stream, "-noautoscale",
          "-f", "framemd5", "-pix_fmt", "yuv420p", "-"],
         check=True, capture_output=True, text=True).stdout)
-    got_run = subprocess.run([decoder, stream], capture_output=True, text=True)
+    got_run = subprocess.run(built(decoder) + [stream], capture_output=True, text=True)
     sys.stderr.write(got_run.stderr)
     got = frames(got_run.stdout)
     bad = 0

@@ -16,8 +16,16 @@ usage: check_frontend.py FE_DUMP GENERATE STREAMS_DIR NAME
   (runs `GENERATE STREAMS_DIR NAME` first, then checks STREAMS_DIR/NAME.h264)
 """
 import re
+import os
+import shlex
 import subprocess
 import sys
+
+
+def built(program):
+    """A program of this build: under meson's exe wrapper in a cross build
+    (qemu-aarch64 for the arm64 pass), as it is otherwise."""
+    return shlex.split(os.environ.get("MESON_EXE_WRAPPER", "")) + [program]
 
 LINE = re.compile(r"\]\s+\d+\s+(\S+)\s+[01]*\s*=\s*(-?\d+)\s*$")
 SECTION = re.compile(r"\]\s+([A-Z][A-Za-z ]+?)\s*$")
@@ -294,7 +302,7 @@ def main():
     fe_dump, generate, streams_dir, name = sys.argv[1:5]
     run([generate, streams_dir, name])
     stream = f"{streams_dir}/{name}.h264"
-    dump = run([fe_dump, stream]).stdout
+    dump = run(built(fe_dump) + [stream]).stdout
     sps_mine, pps_mine, pics, outs = parse_dump(dump)
     units = parse_trace(stream)
 

@@ -151,6 +151,13 @@ static void test_extent_and_formats(void)
     CHECK(vkv4l2_caps_extent_supported(&c, 8192, 8192));
     CHECK(vkv4l2_caps_has_capture_format(&c, V4L2_PIX_FMT_NV12));
     CHECK(!vkv4l2_caps_has_capture_format(&c, V4L2_PIX_FMT_NV12M));
+
+    char why[128];
+    CHECK_EQ(vkv4l2_caps_decodable(&c, V4L2_PIX_FMT_NV12, why, sizeof(why)), 0);
+    CHECK_EQ(vkv4l2_caps_decodable(&c, V4L2_PIX_FMT_NV12M, why, sizeof(why)), -ENOTSUP);
+    CHECK(strstr(why, "NM12") != NULL);
+    c.requests = false; /* unusable comes first */
+    CHECK_EQ(vkv4l2_caps_decodable(&c, V4L2_PIX_FMT_NV12, why, sizeof(why)), -ENOTSUP);
 }
 
 static void test_device_caps(void)

@@ -19,6 +19,8 @@
 
 struct copy_job {
     bool used;
+    const struct vkv4l2_queue *queue; /* the decode submission it belongs to */
+    uint64_t seq;
     uint32_t image_count;
     struct vkv4l2_image *images[MAX_JOB_IMAGES];
     uint32_t layers[MAX_JOB_IMAGES];
@@ -62,10 +64,11 @@ static struct vkv4l2_copy_state *state(struct vkv4l2_device *dev)
     return dev->copy;
 }
 
-VkResult vkv4l2_copy_path_register(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub)
+VkResult vkv4l2_copy_path_register(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub,
+                                   uint64_t seq)
 {
     struct vkv4l2_device *dev = q->dev;
-    struct copy_job job = { .used = true };
+    struct copy_job job = { .used = true, .queue = q, .seq = seq };
     for (uint32_t c = 0; c < sub->cmd_count; c++) {
         vkv4l2_cmd_list_foreach(cmd, &sub->cmds[c]->list) {
             if (cmd->type != VKV4L2_CMD_DECODE_VIDEO)
@@ -109,6 +112,29 @@ VkResult vkv4l2_copy_path_register(struct vkv4l2_queue *q, const struct vkv4l2_s
     s->next_job = (s->next_job + 1) % MAX_JOBS;
     pthread_mutex_unlock(&s->lock);
     return VK_SUCCESS;
+}
+
+void vkv4l2_copy_path_drop_trigger(struct vkv4l2_device *dev, const struct vkv4l2_queue *q,
+                                   uint64_t seq, VkSemaphore sem)
+{
+    struct vkv4l2_copy_state *s = dev->copy;
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    for (unsigned j = 0; j < MAX_JOBS; j++) {
+        struct copy_job *job = &s->jobs[j];
+        if (!job->used || job->queue != q || job->seq != seq)
+            continue;
+        uint32_t n = 0;
+        for (uint32_t t = 0; t < job->trigger_count; t++) {
+            if (job->triggers[t] != sem) {
+                job->triggers[n] = job->triggers[t];
+                job->values[n++] = job->values[t];
+            }
+        }
+        job->trigger_count = n;
+    }
+    pthread_mutex_unlock(&s->lock);
 }
 
 /* Under s->lock: the jobs one wait satisfies are taken (marked unused)

@@ -30,9 +30,16 @@ struct vkv4l2_queue;
 struct vkv4l2_submission;
 struct vkv4l2_image;
 
-/* Registers the copies a decode submission needs (none: no-op).  Call
- * before it is queued. */
-VkResult vkv4l2_copy_path_register(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub);
+/* Registers the copies a decode submission needs (none: no-op), for the
+ * submission numbered seq.  Call before it is queued. */
+VkResult vkv4l2_copy_path_register(struct vkv4l2_queue *q, const struct vkv4l2_submission *sub,
+                                   uint64_t seq);
+/* A value of `sem` that submission seq signals is reached before that
+ * submission completed (a higher value was signalled first, or its signal
+ * was released early: sched_policy.h): a wait on sem no longer proves the
+ * decode done, so it no longer triggers the copy. */
+void vkv4l2_copy_path_drop_trigger(struct vkv4l2_device *dev, const struct vkv4l2_queue *q,
+                                   uint64_t seq, VkSemaphore sem);
 
 /* Driver-queue submissions: prepends the pending copies whose trigger one
  * of the waits satisfies.  *out is `in` when nothing changes, else an arena

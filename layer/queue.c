@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "copy_path.h"
 #include "decode_exec.h"
 #include "device.h"
 #include "instance.h"
@@ -139,6 +140,26 @@ static struct vkv4l2_submission *pending_at(struct vkv4l2_queue *q, unsigned i)
     return s;
 }
 
+/* Under q->lock: signal (sem, value) is about to be performed; every other
+ * unfinished submission whose lower value of sem is passed over no longer
+ * has its copy triggered by sem (copy_path.h). */
+static void pass_over(struct vkv4l2_queue *q, const struct vkv4l2_submission *by, VkSemaphore sem,
+                      uint64_t value)
+{
+    const struct vkv4l2_submission *lists[] = { q->pending, q->inflight, q->retire, q->executing };
+    for (int l = 0; l < 4; l++) {
+        for (const struct vkv4l2_submission *s = lists[l]; s; s = l == 3 ? NULL : s->next) {
+            if (s == by)
+                continue;
+            for (uint32_t k = 0; k < s->signal_count; k++) {
+                const struct vkv4l2_sched_op *o = &s->signals[k];
+                if (!o->done && o->timeline && o->semaphore == sem && o->value < value)
+                    vkv4l2_copy_path_drop_trigger(q->dev, q, s->seq, sem);
+            }
+        }
+    }
+}
+
 /* Under q->lock: unlinks and returns the submission to start next, or NULL
  * to look again shortly (sched_policy.h decides; after a device loss
  * everything flows in arrival order so that its signals still happen). */
@@ -167,6 +188,9 @@ static struct vkv4l2_submission *pick(struct vkv4l2_queue *q)
             if (vkv4l2_sched_early_signal(v->pending, np, v->all, na, &world, &x, &k)) {
                 struct vkv4l2_submission *xs = pending_at(q, x);
                 xs->signals[k].done = true;
+                /* Its own decode is not done either. */
+                vkv4l2_copy_path_drop_trigger(q->dev, q, xs->seq, xs->signals[k].semaphore);
+                pass_over(q, xs, xs->signals[k].semaphore, xs->signals[k].value);
                 vkv4l2_log_inst(q->dev->inst, VKV4L2_LOG_DEBUG,
                                 "submission %llu: signal released before it runs (the "
                                 "application waits for it to provide a reference it needs)",
@@ -323,6 +347,8 @@ static void retire_ready(struct vkv4l2_queue *q)
         uint32_t k;
         if (next_signal(q, &s, &k)) {
             s->signals[k].done = true;
+            if (s->signals[k].timeline)
+                pass_over(q, s, s->signals[k].semaphore, s->signals[k].value);
             pthread_mutex_unlock(&q->lock);
             VkResult r = vkv4l2_sync_signal_one(q, s, k);
             if (r != VK_SUCCESS)
@@ -429,6 +455,14 @@ void vkv4l2_queue_destroy(struct vkv4l2_queue *q)
     pthread_mutex_destroy(&q->lock);
     pthread_mutex_destroy(&q->signal_lock);
     free(q);
+}
+
+uint64_t vkv4l2_queue_peek_seq(struct vkv4l2_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    uint64_t seq = q->next_seq + 1;
+    pthread_mutex_unlock(&q->lock);
+    return seq;
 }
 
 VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub, uint64_t *seq)

@@ -90,6 +90,9 @@ VkResult vkv4l2_queue_create(struct vkv4l2_device *dev, uint32_t family, uint32_
 void vkv4l2_queue_destroy(struct vkv4l2_queue *q);
 /* Blocks until every submission so far has completed. */
 VkResult vkv4l2_queue_wait_idle(struct vkv4l2_queue *q);
+/* The number the next vkv4l2_queue_push will give (the queue is
+ * externally synchronized, so it stays so until then). */
+uint64_t vkv4l2_queue_peek_seq(struct vkv4l2_queue *q);
 /* Takes ownership of sub (allocated with malloc) and queues it; *seq is
  * its number (sub may be gone when this returns). */
 VkResult vkv4l2_queue_push(struct vkv4l2_queue *q, struct vkv4l2_submission *sub, uint64_t *seq);

@@ -143,7 +143,7 @@ static VkResult submit_decode2(struct vkv4l2_queue *q, uint32_t count, const VkS
         }
         VkResult r = vkv4l2_decode_plan_build(dev, sub);
         if (r == VK_SUCCESS)
-            r = vkv4l2_copy_path_register(q, sub);
+            r = vkv4l2_copy_path_register(q, sub, vkv4l2_queue_peek_seq(q));
         if (r != VK_SUCCESS) {
             vkv4l2_arena_fini(&sub->arena);
             free(sub);

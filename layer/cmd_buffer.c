@@ -1,5 +1,7 @@
 #include "cmd_buffer.h"
 
+#include "copy_readers.h"
+
 #include <stdlib.h>
 
 #include "device.h"
@@ -142,6 +144,10 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_FreeCommandBuffers(VkDevice device, VkCommandP
     struct vkv4l2_device *dev = vkv4l2_device_get(device);
     struct vkv4l2_cmd_pool *pool = dev->video ? pool_get(dev, commandPool) : NULL;
     if (!pool) {
+        for (uint32_t i = 0; i < count; i++) {
+            if (pCommandBuffers[i])
+                vkv4l2_copy_readers_reset(dev, pCommandBuffers[i]);
+        }
         dev->vtbl.FreeCommandBuffers(device, commandPool, count, pCommandBuffers);
         return;
     }
@@ -166,8 +172,10 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_BeginCommandBuffer(VkCommandBuffer command
 {
     struct vkv4l2_device *dev = vkv4l2_device_get(commandBuffer);
     struct vkv4l2_cmd_buffer *cb = dev->video ? vkv4l2_cmd_buffer_get(dev, commandBuffer) : NULL;
-    if (!cb)
+    if (!cb) {
+        vkv4l2_copy_readers_reset(dev, commandBuffer);
         return dev->vtbl.BeginCommandBuffer(commandBuffer, pInfo);
+    }
     /* Begin implicitly resets (allowed by the pool flag; validation checks). */
     vkv4l2_cmd_list_reset(&cb->list);
     cb->recording = true;
@@ -189,8 +197,10 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_ResetCommandBuffer(VkCommandBuffer command
 {
     struct vkv4l2_device *dev = vkv4l2_device_get(commandBuffer);
     struct vkv4l2_cmd_buffer *cb = dev->video ? vkv4l2_cmd_buffer_get(dev, commandBuffer) : NULL;
-    if (!cb)
+    if (!cb) {
+        vkv4l2_copy_readers_reset(dev, commandBuffer);
         return dev->vtbl.ResetCommandBuffer(commandBuffer, flags);
+    }
     vkv4l2_cmd_list_reset(&cb->list);
     cb->recording = false;
     return VK_SUCCESS;

@@ -4,6 +4,8 @@
  * through. */
 #include "cmd_intercept.h"
 
+#include "copy_readers.h"
+
 #include "cmd_buffer.h"
 #include "device.h"
 #include "physdev.h"
@@ -82,6 +84,8 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_CmdPipelineBarrier(
                                   pImageMemoryBarriers));
         return;
     }
+    for (uint32_t i = 0; i < imageMemoryBarrierCount; i++)
+        vkv4l2_copy_readers_note(dev, commandBuffer, pImageMemoryBarriers[i].image);
     struct vkv4l2_arena arena = VKV4L2_ARENA_INIT;
     struct vkv4l2_scrub s = scrubber(dev, &arena);
     struct vkv4l2_barriers1 b = {
@@ -109,6 +113,8 @@ static void pipeline_barrier2(VkCommandBuffer commandBuffer, const VkDependencyI
         note_record_error(cb, vkv4l2_record_pipeline_barrier2(&cb->list, pInfo));
         return;
     }
+    for (uint32_t i = 0; i < pInfo->imageMemoryBarrierCount; i++)
+        vkv4l2_copy_readers_note(dev, commandBuffer, pInfo->pImageMemoryBarriers[i].image);
     struct vkv4l2_arena arena = VKV4L2_ARENA_INIT;
     struct vkv4l2_scrub s = scrubber(dev, &arena);
     const VkDependencyInfo *info = pInfo;

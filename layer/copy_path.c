@@ -1,5 +1,7 @@
 #include "copy_path.h"
 
+#include "copy_readers.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +141,24 @@ void vkv4l2_copy_path_drop_trigger(struct vkv4l2_device *dev, const struct vkv4l
 
 /* Under s->lock: the jobs one wait satisfies are taken (marked unused)
  * and their images appended to out. */
-static void take_jobs(struct vkv4l2_copy_state *s, VkSemaphore sem, uint64_t value,
-                      struct copy_job *out)
+/* Does one of the submission's command buffers read one of the job's
+ * images (copy_readers.h)? */
+static bool reads_job(struct vkv4l2_device *dev, const struct copy_job *job, uint32_t ncb,
+                      const VkCommandBuffer *cbs, size_t cb_stride)
+{
+    for (uint32_t c = 0; c < ncb; c++) {
+        VkCommandBuffer cb = *(const VkCommandBuffer *)((const char *)cbs + c * cb_stride);
+        for (uint32_t i = 0; i < job->image_count; i++) {
+            if (vkv4l2_copy_readers_reads(dev, cb, job->images[i]))
+                return true;
+        }
+    }
+    return false;
+}
+
+static void take_jobs(struct vkv4l2_device *dev, struct vkv4l2_copy_state *s, VkSemaphore sem,
+                      uint64_t value, uint32_t ncb, const VkCommandBuffer *cbs,
+                      size_t cb_stride, struct copy_job *out)
 {
     for (unsigned j = 0; j < MAX_JOBS; j++) {
         struct copy_job *job = &s->jobs[j];
@@ -149,7 +167,7 @@ static void take_jobs(struct vkv4l2_copy_state *s, VkSemaphore sem, uint64_t val
         bool hit = false;
         for (uint32_t t = 0; t < job->trigger_count; t++)
             hit |= job->triggers[t] == sem && job->values[t] <= value;
-        if (!hit)
+        if (!hit || !reads_job(dev, job, ncb, cbs, cb_stride))
             continue;
         for (uint32_t i = 0; i < job->image_count && out->image_count < MAX_JOB_IMAGES; i++) {
             out->images[out->image_count] = job->images[i];
@@ -253,7 +271,8 @@ static VkResult record(struct vkv4l2_device *dev, struct vkv4l2_copy_state *s, u
 static VkResult reader_copy(struct vkv4l2_device *dev, struct vkv4l2_copy_state *s,
                             uint32_t family, uint32_t n, const VkSemaphore *sems,
                             size_t sem_stride, const uint64_t *values, size_t value_stride,
-                            uint32_t value_count, VkCommandBuffer *cmd)
+                            uint32_t value_count, uint32_t ncb, const VkCommandBuffer *cbs,
+                            size_t cb_stride, VkCommandBuffer *cmd)
 {
     struct copy_job job = { 0 };
     for (uint32_t w = 0; w < n; w++) {
@@ -261,7 +280,7 @@ static VkResult reader_copy(struct vkv4l2_device *dev, struct vkv4l2_copy_state 
         uint64_t value = values && w < value_count && vkv4l2_semaphore_is_timeline(dev, sem)
                              ? *(const uint64_t *)((const char *)values + w * value_stride)
                              : 0;
-        take_jobs(s, sem, value, &job);
+        take_jobs(dev, s, sem, value, ncb, cbs, cb_stride, &job);
     }
     *cmd = VK_NULL_HANDLE;
     return job.image_count ? record(dev, s, family, &job, cmd) : VK_SUCCESS;
@@ -284,8 +303,11 @@ VkResult vkv4l2_copy_path_attach2(struct vkv4l2_device *dev, uint32_t family,
         const VkSemaphoreSubmitInfo *w = in[i].pWaitSemaphoreInfos;
         uint32_t nw = in[i].waitSemaphoreInfoCount;
         VkCommandBuffer cmd;
+        uint32_t ncb = in[i].commandBufferInfoCount;
         r = reader_copy(dev, s, family, nw, nw ? &w->semaphore : NULL, sizeof(*w),
-                        nw ? &w->value : NULL, sizeof(*w), nw, &cmd);
+                        nw ? &w->value : NULL, sizeof(*w), nw, ncb,
+                        ncb ? &in[i].pCommandBufferInfos[0].commandBuffer : NULL,
+                        sizeof(VkCommandBufferSubmitInfo), &cmd);
         if (r != VK_SUCCESS || cmd == VK_NULL_HANDLE)
             continue;
         if (!copy && !(copy = vkv4l2_arena_dup(arena, in, count * sizeof(*in)))) {
@@ -333,7 +355,9 @@ VkResult vkv4l2_copy_path_attach1(struct vkv4l2_device *dev, uint32_t family,
         VkCommandBuffer cmd;
         r = reader_copy(dev, s, family, in[i].waitSemaphoreCount, in[i].pWaitSemaphores,
                         sizeof(VkSemaphore), tl ? tl->pWaitSemaphoreValues : NULL,
-                        sizeof(uint64_t), tl ? tl->waitSemaphoreValueCount : 0, &cmd);
+                        sizeof(uint64_t), tl ? tl->waitSemaphoreValueCount : 0,
+                        in[i].commandBufferCount, in[i].pCommandBuffers, sizeof(VkCommandBuffer),
+                        &cmd);
         if (r != VK_SUCCESS || cmd == VK_NULL_HANDLE)
             continue;
         if (!copy && !(copy = vkv4l2_arena_dup(arena, in, count * sizeof(*in)))) {

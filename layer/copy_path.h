@@ -11,8 +11,9 @@
  * So the copy travels with its first reader: a decode submission that
  * writes copy-path images registers a copy job keyed by the semaphore
  * values it signals; the first application submission on a driver queue
- * that waits for one of those values gets the copy as its first command
- * buffer, after its waits.  A picture nobody reads that way is never
+ * that waits for one of those values and reads the image (a barrier on it
+ * in one of its command buffers, copy_readers.h) gets the copy as its first
+ * command buffer, after its waits.  A picture nobody reads that way is never
  * copied: a client that waits for the decode on the host and then reads
  * the image with no semaphore wait gets no copy (a known limit; copying
  * when the decode is done would queue the copy behind application work

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "copy_path.h"
+#include "copy_readers.h"
 #include "device_create.h"
 #include "device_teardown.h"
 #include "instance.h"
@@ -105,6 +106,7 @@ static VkResult create_device(VkPhysicalDevice physicalDevice,
         &dev->images, &dev->image_views, &dev->buffers, &dev->memories, &dev->sessions,
         &dev->session_params, &dev->query_pools, &dev->cmd_pools, &dev->cmd_buffers,
         &dev->timeline_semaphores, &dev->queue_families, &dev->layer_fences,
+        &dev->copy_readers,
     };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
         vkv4l2_object_map_init(maps[i]);
@@ -220,6 +222,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyDevice(VkDevice device,
     }
     free(dev->decode_queues);
     vkv4l2_copy_path_fini(dev);
+    vkv4l2_copy_readers_fini(dev);
     /* The loader holds its lock across vkDestroyDevice: log to stderr only. */
     vkv4l2_log_loader_locked(1);
     report_leaks(dev, vkv4l2_device_free_leaked(dev));
@@ -231,6 +234,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyDevice(VkDevice device,
         &dev->images, &dev->image_views, &dev->buffers, &dev->memories, &dev->sessions,
         &dev->session_params, &dev->query_pools, &dev->cmd_pools, &dev->cmd_buffers,
         &dev->timeline_semaphores, &dev->queue_families, &dev->layer_fences,
+        &dev->copy_readers,
     };
     for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
         vkv4l2_object_map_fini(maps[i]);

@@ -54,6 +54,7 @@ struct vkv4l2_device {
     struct vkv4l2_object_map cmd_pools;    /* decode-family command pools */
     struct vkv4l2_object_map cmd_buffers;  /* our VkCommandBuffer -> struct vkv4l2_cmd_buffer */
     struct vkv4l2_object_map timeline_semaphores; /* VkSemaphore -> (void *)1 */
+    struct vkv4l2_object_map copy_readers; /* driver VkCommandBuffer -> images read (copy_readers.h) */
 
     struct vkv4l2_object_map queue_families; /* driver VkQueue -> family + 1 */
     struct vkv4l2_copy_state *copy;          /* copy_path.c */

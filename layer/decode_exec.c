@@ -121,8 +121,12 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
                        const VkVideoDecodeInfoKHR *info, struct vkv4l2_decode *d)
 {
     struct vkv4l2_device *dev = q->dev;
-    if (!st->session || !st->params)
+    if (!st->session || !st->params) {
+        vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                        "decode outside a video coding scope, or its session (parameters) "
+                        "already destroyed");
         return -EINVAL;
+    }
     const VkVideoDecodeH264PictureInfoKHR *h264 =
         vkv4l2_find_struct(info->pNext, VK_STRUCTURE_TYPE_VIDEO_DECODE_H264_PICTURE_INFO_KHR);
     if (!h264 || !h264->pStdPictureInfo)
@@ -147,8 +151,14 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
     const uint8_t *data;
     size_t size;
     ret = picture_bitstream(dev, info, h264, &data, &size);
-    if (ret)
+    if (ret) {
+        vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                        "frame_num %u: no slice data (%u slices, first at %u of %llu bytes)",
+                        pic->frame_num, h264->sliceCount,
+                        h264->sliceCount ? h264->pSliceOffsets[0] : 0,
+                        (unsigned long long)info->srcBufferRange);
         return ret;
+    }
     size_t pos = 0;
     const uint8_t *nal;
     size_t nal_size;
@@ -174,6 +184,9 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
         if (slot->slotIndex < 0 || !slot->pPictureResource || !dpb || !dpb->pStdReferenceInfo ||
             nrefs == VKV4L2_MAX_ACTIVE_REFS ||
             resolve_picture(dev, slot->pPictureResource, &img, &layer)) {
+            vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                            "frame_num %u: reference slot %u is malformed (slot %d)",
+                            pic->frame_num, i, slot->slotIndex);
             ret = -EINVAL;
             break;
         }
@@ -215,8 +228,12 @@ static int decode_h264(struct vkv4l2_queue *q, struct exec_state *st,
 
     struct vkv4l2_h264_picture_ctrls ctrls;
     ret = vkv4l2_h264_fill_picture_ctrls(sps, pps, pic, &sh, refs, nrefs, &ctrls);
-    if (ret)
+    if (ret) {
+        vkv4l2_log_inst(dev->inst, VKV4L2_LOG_WARN,
+                        "frame_num %u: parameters V4L2 cannot express (%s)", pic->frame_num,
+                        strerror(-ret));
         return ret;
+    }
     struct v4l2_ext_control ext[VKV4L2_H264_FRAME_CTRLS];
     unsigned next = vkv4l2_h264_frame_ext_ctrls(&ctrls, ext);
 

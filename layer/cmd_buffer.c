@@ -6,10 +6,44 @@
 
 #include "device.h"
 #include "log.h"
+#include "session_params.h"
 
 struct vkv4l2_cmd_buffer *vkv4l2_cmd_buffer_get(struct vkv4l2_device *dev, VkCommandBuffer cb)
 {
     return vkv4l2_object_map_get(&dev->cmd_buffers, (uintptr_t)cb);
+}
+
+VkResult vkv4l2_cmd_buffer_hold_params(struct vkv4l2_cmd_buffer *cb,
+                                       VkVideoSessionParametersKHR handle)
+{
+    if (handle == VK_NULL_HANDLE)
+        return VK_SUCCESS;
+    for (uint32_t i = 0; i < cb->held_count; i++) {
+        if ((uintptr_t)cb->held_params[i] == (uintptr_t)handle)
+            return VK_SUCCESS;
+    }
+    if (cb->held_count == cb->held_cap) {
+        uint32_t cap = cb->held_cap ? 2 * cb->held_cap : 4;
+        void *p = realloc(cb->held_params, cap * sizeof(*cb->held_params));
+        if (!p)
+            return VK_ERROR_OUT_OF_HOST_MEMORY;
+        cb->held_params = p;
+        cb->held_cap = cap;
+    }
+    struct vkv4l2_video_session_params *p = vkv4l2_session_params_hold(cb->dev, handle);
+    if (p)
+        cb->held_params[cb->held_count++] = p;
+    return VK_SUCCESS;
+}
+
+/* The recording goes away: so do its references. */
+static void reset_recording(struct vkv4l2_cmd_buffer *cb)
+{
+    vkv4l2_cmd_list_reset(&cb->list);
+    for (uint32_t i = 0; i < cb->held_count; i++)
+        vkv4l2_session_params_release(cb->dev, cb->held_params[i]);
+    cb->held_count = 0;
+    cb->recording = false;
 }
 
 static struct vkv4l2_cmd_pool *pool_get(struct vkv4l2_device *dev, VkCommandPool pool)
@@ -47,7 +81,9 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateCommandPool(VkDevice device,
 static void free_buffer(struct vkv4l2_device *dev, struct vkv4l2_cmd_buffer *cb)
 {
     vkv4l2_object_map_remove(&dev->cmd_buffers, (uintptr_t)cb);
+    reset_recording(cb);
     vkv4l2_cmd_list_fini(&cb->list);
+    free(cb->held_params);
     free(cb);
 }
 
@@ -86,10 +122,8 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_ResetCommandPool(VkDevice device, VkComman
     if (!pool)
         return dev->vtbl.ResetCommandPool(device, commandPool, flags);
     pthread_mutex_lock(&pool->lock);
-    for (struct vkv4l2_cmd_buffer *cb = pool->buffers; cb; cb = cb->next_in_pool) {
-        vkv4l2_cmd_list_reset(&cb->list);
-        cb->recording = false;
-    }
+    for (struct vkv4l2_cmd_buffer *cb = pool->buffers; cb; cb = cb->next_in_pool)
+        reset_recording(cb);
     pthread_mutex_unlock(&pool->lock);
     return VK_SUCCESS;
 }
@@ -177,7 +211,7 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_BeginCommandBuffer(VkCommandBuffer command
         return dev->vtbl.BeginCommandBuffer(commandBuffer, pInfo);
     }
     /* Begin implicitly resets (allowed by the pool flag; validation checks). */
-    vkv4l2_cmd_list_reset(&cb->list);
+    reset_recording(cb);
     cb->recording = true;
     return VK_SUCCESS;
 }
@@ -201,7 +235,6 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_ResetCommandBuffer(VkCommandBuffer command
         vkv4l2_copy_readers_reset(dev, commandBuffer);
         return dev->vtbl.ResetCommandBuffer(commandBuffer, flags);
     }
-    vkv4l2_cmd_list_reset(&cb->list);
-    cb->recording = false;
+    reset_recording(cb);
     return VK_SUCCESS;
 }

@@ -19,6 +19,10 @@ struct vkv4l2_cmd_buffer {
     struct vkv4l2_cmd_buffer *next_in_pool;
     struct vkv4l2_cmd_list list;
     bool recording;
+    /* Session parameters the recorded commands use, one reference each,
+     * dropped when the recording is (vkv4l2_session_params_hold). */
+    struct vkv4l2_video_session_params **held_params;
+    uint32_t held_count, held_cap;
 };
 
 struct vkv4l2_cmd_pool {
@@ -29,6 +33,11 @@ struct vkv4l2_cmd_pool {
                            * but the device map is shared) */
     struct vkv4l2_cmd_buffer *buffers;
 };
+
+/* Keeps the session parameters object of `handle` alive as long as the
+ * recording of `cb` (no-op for VK_NULL_HANDLE or an unknown handle). */
+VkResult vkv4l2_cmd_buffer_hold_params(struct vkv4l2_cmd_buffer *cb,
+                                       VkVideoSessionParametersKHR handle);
 
 /* Our command buffer behind a handle, or NULL for a driver one. */
 struct vkv4l2_cmd_buffer *vkv4l2_cmd_buffer_get(struct vkv4l2_device *dev, VkCommandBuffer cb);

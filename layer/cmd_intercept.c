@@ -47,6 +47,9 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_CmdBeginVideoCodingKHR(VkCommandBuffer command
                                                          const VkVideoBeginCodingInfoKHR *pInfo)
 {
     VIDEO_ONLY(commandBuffer, vkv4l2_record_begin_video_coding(&cb->list, pInfo));
+    /* The decodes read the parameters when they execute, which may be
+     * after the application destroyed them (a GPU decoder reads them now). */
+    note_record_error(cb, vkv4l2_cmd_buffer_hold_params(cb, pInfo->videoSessionParameters));
 }
 
 VKAPI_ATTR void VKAPI_CALL vkv4l2_CmdEndVideoCodingKHR(VkCommandBuffer commandBuffer,

@@ -274,6 +274,8 @@ static void image_free(struct vkv4l2_device *dev, struct vkv4l2_image *img,
 {
     if (img->handle)
         dev->vtbl.DestroyImage(dev->handle, img->handle, alloc);
+    if (img->memory_owned)
+        dev->vtbl.FreeMemory(dev->handle, img->memory, NULL);
     for (uint32_t i = 0; i < img->capture_count; i++) {
         struct vkv4l2_image_capture *cap = &img->captures[i];
         if (cap->buffer)

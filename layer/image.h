@@ -13,7 +13,9 @@
  *       is imported as a VkBuffer and copied into the image after each
  *       decode (vkv4l2_image_record_copy).
  * For (a) and (b) the application's dedicated allocation is replaced by an
- * import of the dma-buf, and its single bind by the per-plane binds. */
+ * import of the dma-buf, and its single bind by the per-plane binds; an
+ * image bound to any other memory gets an import of the layer's own (the
+ * application's memory then goes unused). */
 #ifndef VKV4L2_IMAGE_H
 #define VKV4L2_IMAGE_H
 
@@ -53,6 +55,7 @@ struct vkv4l2_image {
     VkDeviceSize alloc_alignment;
     uint32_t memory_type_bits;    /* driver requirement & dma-buf importable */
     VkDeviceMemory memory;        /* the import, once allocated */
+    bool memory_owned;            /* imported at bind time: freed with the image */
 
     /* For the executor (the lead's code); the image code never touches it. */
     void *executor_data;

@@ -1,6 +1,6 @@
 /* Memory of zero-copy video images: the requirements the application sees,
- * the dma-buf import that replaces its dedicated allocation, and the
- * per-plane binds that replace its single bind. */
+ * the dma-buf import that replaces its allocation, and the per-plane binds
+ * that replace its single bind. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,6 +9,7 @@
 #include "device.h"
 #include "image_internal.h"
 #include "log.h"
+#include "memory.h"
 #include "scrub.h"
 
 static struct vkv4l2_image *zero_copy_image(struct vkv4l2_device *dev, VkImage image)
@@ -48,15 +49,48 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_GetImageMemoryRequirements2(
         return;
     }
     /* The application sees one non-disjoint image whose whole memory is
-     * the dma-buf, which it must allocate dedicated (then imported). */
+     * the dma-buf.  A dedicated allocation is preferred (it becomes the
+     * import); any other allocation works too (GStreamer's, a
+     * sub-allocator's): the layer then imports the dma-buf itself at bind
+     * time, and the application's allocation goes unused. */
     fill_reqs(img, &pReqs->memoryRequirements);
     for (VkBaseOutStructure *s = pReqs->pNext; s; s = s->pNext) {
         if (s->sType == VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS) {
             VkMemoryDedicatedRequirements *d = (VkMemoryDedicatedRequirements *)s;
             d->prefersDedicatedAllocation = VK_TRUE;
-            d->requiresDedicatedAllocation = VK_TRUE;
+            d->requiresDedicatedAllocation = VK_FALSE;
         }
     }
+}
+
+/* Imports the image's dma-buf as memory of type `type_index`. */
+static VkResult import_dmabuf(struct vkv4l2_device *dev, struct vkv4l2_image *img, VkImage image,
+                              uint32_t type_index, const VkAllocationCallbacks *alloc,
+                              VkDeviceMemory *out)
+{
+    int fd = fcntl(img->captures[0].fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return VK_ERROR_TOO_MANY_OBJECTS;
+    /* A DISJOINT image cannot take a dedicated allocation; the explicit
+     * modifier image is not disjoint and keeps it. */
+    const VkMemoryDedicatedAllocateInfo ded = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO, .image = image};
+    const VkImportMemoryFdInfoKHR imp = {
+        .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR,
+        .pNext = img->rung == VKV4L2_RUNG_MODIFIER ? &ded : NULL,
+        .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+        .fd = fd,
+    };
+    const VkMemoryAllocateInfo ai = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .pNext = &imp,
+        .allocationSize = img->alloc_size,
+        .memoryTypeIndex = type_index,
+    };
+    VkResult res = dev->vtbl.AllocateMemory(dev->handle, &ai, alloc, out);
+    if (res != VK_SUCCESS)
+        close(fd); /* the driver owns it only on success */
+    return res;
 }
 
 VkResult vkv4l2_image_import_memory(struct vkv4l2_device *dev, VkImage image,
@@ -75,32 +109,39 @@ VkResult vkv4l2_image_import_memory(struct vkv4l2_device *dev, VkImage image,
                    (unsigned long long)img->alloc_size, img->memory_type_bits);
         return VK_ERROR_INVALID_EXTERNAL_HANDLE;
     }
-    int fd = fcntl(img->captures[0].fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0)
-        return VK_ERROR_TOO_MANY_OBJECTS;
-    /* A DISJOINT image cannot take a dedicated allocation; the explicit
-     * modifier image is not disjoint and keeps it. */
-    const VkMemoryDedicatedAllocateInfo ded = {
-        .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO, .image = image};
-    const VkImportMemoryFdInfoKHR imp = {
-        .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR,
-        .pNext = img->rung == VKV4L2_RUNG_MODIFIER ? &ded : NULL,
-        .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
-        .fd = fd,
-    };
-    const VkMemoryAllocateInfo ai = {
-        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-        .pNext = &imp,
-        .allocationSize = img->alloc_size,
-        .memoryTypeIndex = info->memoryTypeIndex,
-    };
-    VkResult res = dev->vtbl.AllocateMemory(dev->handle, &ai, alloc, out);
-    if (res != VK_SUCCESS) {
-        close(fd); /* the driver owns it only on success */
+    VkResult res = import_dmabuf(dev, img, image, info->memoryTypeIndex, alloc, out);
+    if (res != VK_SUCCESS)
         return res;
-    }
     img->memory = *out;
     *imported = img;
+    return VK_SUCCESS;
+}
+
+/* The application binds the image to memory that is not the import (no
+ * dedicated allocation, e.g. GStreamer, or a range of a larger block): the
+ * image's memory must still be the CAPTURE buffer, so the layer imports it
+ * itself, in the application's memory type when that can import it.  The
+ * application's range goes unused (an OPTIMAL image's bytes are opaque to
+ * it); the import lives as long as the image. */
+static VkResult import_for_bind(struct vkv4l2_device *dev, struct vkv4l2_image *img,
+                                VkImage image, VkDeviceMemory app_memory)
+{
+    struct vkv4l2_memory *mem = vkv4l2_memory_get(dev, app_memory);
+    uint32_t bits = img->memory_type_bits;
+    uint32_t type = mem && (bits & (1u << mem->type_index)) ? mem->type_index
+                                                           : (uint32_t)__builtin_ctz(bits);
+    VkResult res = import_dmabuf(dev, img, image, type, NULL, &img->memory);
+    if (res != VK_SUCCESS) {
+        vkv4l2_err("image 0x%llx: cannot import its CAPTURE buffer (%d)", VKV4L2_HANDLE_LLX(image),
+                   res);
+        img->memory = VK_NULL_HANDLE;
+        return res;
+    }
+    img->memory_owned = true;
+    vkv4l2_info("image 0x%llx: bound to application memory 0x%llx that is not a dedicated "
+                "allocation: the layer imported the CAPTURE buffer itself (the application's "
+                "%llu bytes stay unused)", VKV4L2_HANDLE_LLX(image), VKV4L2_HANDLE_LLX(app_memory),
+                (unsigned long long)img->alloc_size);
     return VK_SUCCESS;
 }
 
@@ -114,13 +155,19 @@ static VkResult expand_bind(struct vkv4l2_device *dev, struct vkv4l2_arena *aren
         outv[(*count)++] = *in;
         return VK_SUCCESS;
     }
-    if (in->memory != img->memory || in->memoryOffset != 0) {
-        vkv4l2_err("image 0x%llx: bound to memory that is not its dedicated allocation at 0 "
-                   "(its memory is the imported CAPTURE buffer)", VKV4L2_HANDLE_LLX(in->image));
+    if (img->memory == VK_NULL_HANDLE) {
+        VkResult res = import_for_bind(dev, img, in->image, in->memory);
+        if (res != VK_SUCCESS)
+            return res;
+    } else if (in->memory != img->memory || in->memoryOffset != 0) {
+        vkv4l2_err("image 0x%llx: bound to other memory than the dedicated allocation made for "
+                   "it (its memory is the imported CAPTURE buffer)", VKV4L2_HANDLE_LLX(in->image));
         return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     }
     if (img->rung == VKV4L2_RUNG_MODIFIER) {
-        outv[(*count)++] = *in;
+        outv[*count] = *in;
+        outv[*count].memory = img->memory;
+        outv[(*count)++].memoryOffset = 0;
         return VK_SUCCESS;
     }
     for (uint32_t p = 0; p < 2; p++) {
@@ -133,7 +180,7 @@ static VkResult expand_bind(struct vkv4l2_device *dev, struct vkv4l2_arena *aren
             .sType = VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_INFO,
             .pNext = plane,
             .image = in->image,
-            .memory = in->memory,
+            .memory = img->memory,
             .memoryOffset = img->layout.planes[p].offset,
         };
     }

@@ -54,6 +54,10 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_GetPhysicalDeviceVideoCapabilitiesKHR(
 VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_GetPhysicalDeviceVideoFormatPropertiesKHR(
     VkPhysicalDevice physicalDevice, const VkPhysicalDeviceVideoFormatInfoKHR *pInfo,
     uint32_t *pCount, VkVideoFormatPropertiesKHR *pProps);
+VKAPI_ATTR void VKAPI_CALL vkv4l2_GetPhysicalDeviceFormatProperties(
+    VkPhysicalDevice physicalDevice, VkFormat format, VkFormatProperties *pProps);
+VKAPI_ATTR void VKAPI_CALL vkv4l2_GetPhysicalDeviceFormatProperties2(
+    VkPhysicalDevice physicalDevice, VkFormat format, VkFormatProperties2 *pProps);
 VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_GetPhysicalDeviceImageFormatProperties2(
     VkPhysicalDevice physicalDevice, const VkPhysicalDeviceImageFormatInfo2 *pInfo,
     VkImageFormatProperties2 *pProps);

@@ -204,6 +204,40 @@ VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_GetPhysicalDeviceVideoFormatPropertiesKHR(
     return vkv4l2_video_fill_formats(&pd->support, pInfo, pCount, pProps);
 }
 
+/* Format features: a decode driver reports decode output / DPB use for its
+ * decode format.  The query carries no video struct down; the bits are
+ * added to the driver's answer on the way up. */
+VKAPI_ATTR void VKAPI_CALL vkv4l2_GetPhysicalDeviceFormatProperties(
+    VkPhysicalDevice physicalDevice, VkFormat format, VkFormatProperties *pProps)
+{
+    struct vkv4l2_physdev *pd = vkv4l2_physdev_probed(physicalDevice);
+    pd->inst->vtbl.GetPhysicalDeviceFormatProperties(physicalDevice, format, pProps);
+    if (pd->video)
+        pProps->optimalTilingFeatures |= (VkFormatFeatureFlags)vkv4l2_video_format_features(
+            &pd->support, format, VK_IMAGE_TILING_OPTIMAL);
+}
+
+VKAPI_ATTR void VKAPI_CALL vkv4l2_GetPhysicalDeviceFormatProperties2(
+    VkPhysicalDevice physicalDevice, VkFormat format, VkFormatProperties2 *pProps)
+{
+    struct vkv4l2_physdev *pd = vkv4l2_physdev_probed(physicalDevice);
+    const VkuInstanceDispatchTable *vk = &pd->inst->vtbl;
+    PFN_vkGetPhysicalDeviceFormatProperties2 next = vk->GetPhysicalDeviceFormatProperties2
+                                                        ? vk->GetPhysicalDeviceFormatProperties2
+                                                        : vk->GetPhysicalDeviceFormatProperties2KHR;
+    next(physicalDevice, format, pProps);
+    if (!pd->video)
+        return;
+    VkFormatFeatureFlags2 add =
+        vkv4l2_video_format_features(&pd->support, format, VK_IMAGE_TILING_OPTIMAL);
+    /* The decode bits of both flag types are below bit 32. */
+    pProps->formatProperties.optimalTilingFeatures |= (VkFormatFeatureFlags)add;
+    for (VkBaseOutStructure *o = pProps->pNext; o; o = o->pNext) {
+        if (o->sType == VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_3)
+            ((VkFormatProperties3 *)o)->optimalTilingFeatures |= add;
+    }
+}
+
 /* Image format queries may name a video profile and video usage: the
  * driver answers for the image the layer will really create (video bits and
  * profile removed, the copy path's TRANSFER_DST added), and the layer adds

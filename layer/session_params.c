@@ -205,6 +205,7 @@ VkResult vkv4l2_session_params_create(const struct vkv4l2_video_session *session
         return VK_ERROR_OUT_OF_HOST_MEMORY;
     p->session = session;
     pthread_mutex_init(&p->lock, NULL);
+    p->refs = 1;
     p->max_sps = h264->maxStdSPSCount;
     p->max_pps = h264->maxStdPPSCount;
 
@@ -278,4 +279,14 @@ int vkv4l2_session_params_h264(const struct vkv4l2_video_session_params *p, uint
     if (pps)
         *pps = &q->std;
     return 0;
+}
+
+void vkv4l2_session_params_ref(struct vkv4l2_video_session_params *p)
+{
+    __atomic_fetch_add(&p->refs, 1, __ATOMIC_RELAXED);
+}
+
+bool vkv4l2_session_params_unref(struct vkv4l2_video_session_params *p)
+{
+    return __atomic_fetch_sub(&p->refs, 1, __ATOMIC_ACQ_REL) == 1;
 }

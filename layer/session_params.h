@@ -13,11 +13,20 @@
  * already has a struct vkv4l2_session_params (the V4L2 session's creation
  * parameters), and the executor includes both headers.
  *
- * Handles: the address of the struct, key of dev->session_params. */
+ * Handles: the address of the struct, key of dev->session_params.
+ *
+ * Lifetime: a reference count.  The application's handle is one reference;
+ * each command buffer that recorded vkCmdBeginVideoCodingKHR with the
+ * object holds another until it is reset or freed.  A GPU decoder reads
+ * the parameters when commands are recorded, so clients destroy them right
+ * after recording (GStreamer makes a new object per picture and destroys
+ * the previous one while that picture's decode is pending); the layer
+ * reads them when the decode executes, and keeps them until then. */
 #ifndef VKV4L2_SESSION_PARAMS_H
 #define VKV4L2_SESSION_PARAMS_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <vulkan/vulkan.h>
@@ -36,6 +45,7 @@ struct vkv4l2_video_session_params {
     /* Compared, never dereferenced: the session may be destroyed first. */
     const struct vkv4l2_video_session *session;
     pthread_mutex_t lock;
+    uint32_t refs; /* atomic; the object (and its handle) lives while > 0 */
     uint32_t update_sequence;
     uint32_t max_sps, max_pps; /* maxStdSPSCount / maxStdPPSCount */
     uint32_t sps_count, pps_count;
@@ -67,6 +77,19 @@ VkResult vkv4l2_session_params_update(struct vkv4l2_video_session_params *p,
                                       const char **why);
 
 void vkv4l2_session_params_destroy(struct vkv4l2_video_session_params *p);
+
+/* Pure.  One more reference (create returns an object with one). */
+void vkv4l2_session_params_ref(struct vkv4l2_video_session_params *p);
+/* Pure.  Drops a reference; true when it was the last one (the caller
+ * then forgets the handle and destroys the object). */
+bool vkv4l2_session_params_unref(struct vkv4l2_video_session_params *p);
+
+/* A reference for a command buffer recording with `handle` (NULL for an
+ * unknown handle), and its release.  Thread-safe. */
+struct vkv4l2_video_session_params *vkv4l2_session_params_hold(struct vkv4l2_device *dev,
+                                                               VkVideoSessionParametersKHR handle);
+void vkv4l2_session_params_release(struct vkv4l2_device *dev,
+                                   struct vkv4l2_video_session_params *p);
 
 /* The SPS with seq_parameter_set_id == sps_id and the PPS with the key
  * (sps_id, pps_id).  Returns 0, or -ENOENT when either is missing (the

@@ -144,6 +144,18 @@ VkResult vkv4l2_video_fill_formats(const struct vkv4l2_video_support *s,
     return VK_SUCCESS;
 }
 
+VkFormatFeatureFlags2 vkv4l2_video_format_features(const struct vkv4l2_video_support *s,
+                                                   VkFormat format, VkImageTiling tiling)
+{
+    /* LINEAR and modifier tilings get nothing: the layer picks the tiling
+     * of a video image itself (import ladder), so the application may only
+     * ask for the one vkv4l2_video_fill_formats() reports. */
+    if (!s->h264 || format != VKV4L2_DECODE_FORMAT || tiling != VK_IMAGE_TILING_OPTIMAL)
+        return 0;
+    /* Every decode output is also a reference picture (DPB_AND_OUTPUT_COINCIDE). */
+    return VK_FORMAT_FEATURE_2_VIDEO_DECODE_OUTPUT_BIT_KHR | VK_FORMAT_FEATURE_2_VIDEO_DECODE_DPB_BIT_KHR;
+}
+
 const VkExtensionProperties vkv4l2_video_extensions[3] = {
     { VK_KHR_VIDEO_QUEUE_EXTENSION_NAME, VK_KHR_VIDEO_QUEUE_SPEC_VERSION },
     { VK_KHR_VIDEO_DECODE_QUEUE_EXTENSION_NAME, VK_KHR_VIDEO_DECODE_QUEUE_SPEC_VERSION },

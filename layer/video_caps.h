@@ -44,6 +44,13 @@ VkResult vkv4l2_video_fill_formats(const struct vkv4l2_video_support *s,
                                    const VkPhysicalDeviceVideoFormatInfoKHR *info,
                                    uint32_t *count, VkVideoFormatPropertiesKHR *props);
 
+/* Format features the layer adds to the driver's for `format` in
+ * `tiling`: decode output and DPB for NV12 in optimal tiling, the one
+ * format and tiling vkGetPhysicalDeviceVideoFormatPropertiesKHR names
+ * (clients such as GStreamer pick their image formats from these bits). */
+VkFormatFeatureFlags2 vkv4l2_video_format_features(const struct vkv4l2_video_support *s,
+                                                   VkFormat format, VkImageTiling tiling);
+
 /* The video usage bits of VK_KHR_video_decode_queue. */
 #define VKV4L2_VIDEO_DECODE_IMAGE_USAGE \
     (VK_IMAGE_USAGE_VIDEO_DECODE_DST_BIT_KHR | VK_IMAGE_USAGE_VIDEO_DECODE_SRC_BIT_KHR | \

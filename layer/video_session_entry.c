@@ -25,6 +25,25 @@ struct vkv4l2_video_session_params *vkv4l2_session_params_get(struct vkv4l2_devi
     return handle ? vkv4l2_object_map_get(&dev->session_params, HANDLE_KEY(handle)) : NULL;
 }
 
+struct vkv4l2_video_session_params *vkv4l2_session_params_hold(struct vkv4l2_device *dev,
+                                                               VkVideoSessionParametersKHR handle)
+{
+    struct vkv4l2_video_session_params *p = vkv4l2_session_params_get(dev, handle);
+    if (p)
+        vkv4l2_session_params_ref(p);
+    return p;
+}
+
+void vkv4l2_session_params_release(struct vkv4l2_device *dev,
+                                   struct vkv4l2_video_session_params *p)
+{
+    if (!vkv4l2_session_params_unref(p))
+        return;
+    /* Until now the handle still resolved, for the decodes recorded with it. */
+    vkv4l2_object_map_remove(&dev->session_params, HANDLE_KEY(p));
+    vkv4l2_session_params_destroy(p);
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL vkv4l2_CreateVideoSessionKHR(
     VkDevice device, const VkVideoSessionCreateInfoKHR *pCreateInfo,
     const VkAllocationCallbacks *pAllocator, VkVideoSessionKHR *pVideoSession)
@@ -208,8 +227,7 @@ VKAPI_ATTR void VKAPI_CALL vkv4l2_DestroyVideoSessionParametersKHR(
             dev->vtbl.DestroyVideoSessionParametersKHR(device, videoSessionParameters, pAllocator);
         return;
     }
-    if (!videoSessionParameters)
-        return;
-    vkv4l2_session_params_destroy(
-        vkv4l2_object_map_remove(&dev->session_params, HANDLE_KEY(videoSessionParameters)));
+    struct vkv4l2_video_session_params *p = vkv4l2_session_params_get(dev, videoSessionParameters);
+    if (p)
+        vkv4l2_session_params_release(dev, p); /* the application's reference */
 }

@@ -302,7 +302,39 @@ static void test_scaling(void)
     CHECK(memcmp(m.scaling_list_8x8[4], intra8_row0, 8) == 0);
     CHECK(memcmp(m.scaling_list_8x8[5], inter8_row0, 8) == 0);
 
+    /* GStreamer's lists: present mask 1 ("there is a matrix"), every list
+     * already resolved; a list not present but filled is taken as given
+     * (flat inter lists here, where the fall-back rules would give the
+     * default ones), as Mesa's drivers do. */
+    s = high_sps();
+    p = base_pps();
+    StdVideoH264ScalingLists gl = { 0 };
+    gl.scaling_list_present_mask = 1;
+    for (unsigned i = 0; i < 6; i++)
+        for (unsigned k = 0; k < 16; k++)
+            gl.ScalingList4x4[i][k] = i < 3 ? 20 + i + k : 16;
+    for (unsigned i = 0; i < 6; i++)
+        memset(gl.ScalingList8x8[i], i & 1 ? 16 : 30 + i, 64);
+    s.flags.seq_scaling_matrix_present_flag = 1;
+    s.pScalingLists = &gl;
+    CHECK(vkv4l2_h264_fill_scaling_matrix(&s, &p, &m) == 0);
+    for (unsigned i = 0; i < 6; i++)
+        for (unsigned k = 0; k < 16; k++)
+            CHECK(m.scaling_list_4x4[i][zz4[k]] == (i < 3 ? 20 + i + k : 16));
+    for (unsigned k = 0; k < 64; k++)
+        CHECK(m.scaling_list_8x8[0][k] == 30 && m.scaling_list_8x8[1][k] == 16);
+    /* ... while a list left empty still falls back (list 4 -> list 3). */
+    memset(gl.ScalingList4x4[4], 0, 16);
+    gl.ScalingList4x4[3][0] = 99;
+    CHECK(vkv4l2_h264_fill_scaling_matrix(&s, &p, &m) == 0);
+    CHECK(m.scaling_list_4x4[4][0] == 99 && m.scaling_list_4x4[4][1] == 16);
+
     /* A present, non-default list of zeros cannot be coded. */
+    s = high_sps();
+    s.profile_idc = STD_VIDEO_H264_PROFILE_IDC_HIGH_444_PREDICTIVE;
+    s.chroma_format_idc = STD_VIDEO_H264_CHROMA_FORMAT_IDC_444;
+    p.flags.pic_scaling_matrix_present_flag = 1;
+    p.pScalingLists = &pl;
     pl.scaling_list_present_mask |= 1 << 0;
     CHECK(vkv4l2_h264_fill_scaling_matrix(&s, &p, &m) == -EINVAL);
     p.pScalingLists = NULL;

@@ -100,6 +100,33 @@ static VkResult caps_for(VkPhysicalDevice pd, StdVideoH264ProfileIdc idc,
     return get_caps(pd, &profile, caps);
 }
 
+/* NV12's decode output / DPB features as an application sees them (both
+ * query entry points, VkFormatProperties3 included): in optimal tiling
+ * exactly when decode is present, never in linear tiling. */
+static void check_format_features(VkPhysicalDevice pd, bool present)
+{
+    const VkFormat nv12 = VK_FORMAT_G8_B8R8_2PLANE_420_UNORM;
+    const VkFormatFeatureFlags want = VK_FORMAT_FEATURE_VIDEO_DECODE_OUTPUT_BIT_KHR |
+                                      VK_FORMAT_FEATURE_VIDEO_DECODE_DPB_BIT_KHR;
+    VkFormatProperties fp;
+    vkGetPhysicalDeviceFormatProperties(pd, nv12, &fp);
+    EXPECT(((fp.optimalTilingFeatures & want) == want) == present &&
+               !(fp.optimalTilingFeatures & want) == !present,
+           "optimal features 0x%x", fp.optimalTilingFeatures);
+    EXPECT(!(fp.linearTilingFeatures & want), "linear features 0x%x", fp.linearTilingFeatures);
+    VkFormatProperties3 fp3 = { .sType = VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_3 };
+    VkFormatProperties2 fp2 = { .sType = VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_2, .pNext = &fp3 };
+    vkGetPhysicalDeviceFormatProperties2(pd, nv12, &fp2);
+    EXPECT(fp2.formatProperties.optimalTilingFeatures == fp.optimalTilingFeatures,
+           "FormatProperties2 0x%x", fp2.formatProperties.optimalTilingFeatures);
+    EXPECT(((fp3.optimalTilingFeatures & want) == want) == present &&
+               !(fp3.optimalTilingFeatures & want) == !present,
+           "FormatProperties3 0x%llx", (unsigned long long)fp3.optimalTilingFeatures);
+    /* Other formats are the driver's, untouched. */
+    vkGetPhysicalDeviceFormatProperties(pd, VK_FORMAT_R8_UNORM, &fp);
+    EXPECT(!(fp.optimalTilingFeatures & want), "R8 0x%x", fp.optimalTilingFeatures);
+}
+
 int main(int argc, char **argv)
 {
     bool present = argc > 1 && !strcmp(argv[1], "present");
@@ -123,6 +150,7 @@ int main(int argc, char **argv)
         EXPECT(has_ext(pd, exts[i]) == present, "%s %s", exts[i], present ? "missing" : "present");
     int family = decode_family(pd);
     EXPECT((family >= 0) == present, "decode family %d", family);
+    check_format_features(pd, present);
 
     if (present) {
         EXPECT(get_caps != NULL, "no vkGetPhysicalDeviceVideoCapabilitiesKHR");

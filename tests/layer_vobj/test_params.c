@@ -514,6 +514,30 @@ static void test_concurrent_updates(void)
     vkv4l2_session_params_destroy(r.p);
 }
 
+/* The application's handle and each recording hold one reference; the
+ * last release says so (and only the last). */
+static void test_references(void)
+{
+    struct sps_src sps;
+    struct pps_src pps;
+    make_sps(&sps, 0, 1);
+    make_pps(&pps, 0, 0, 1);
+    struct create_info c;
+    make_create(&c, 1, 1, &sps.sps, 1, &pps.pps, 1);
+    struct vkv4l2_video_session_params *p = NULL;
+    CHECK_EQ(vkv4l2_session_params_create(&h264_session, NULL, &c.ci, &p, NULL), VK_SUCCESS);
+    if (!p)
+        return;
+    vkv4l2_session_params_ref(p);               /* a command buffer records with it */
+    vkv4l2_session_params_ref(p);               /* a second one */
+    CHECK(!vkv4l2_session_params_unref(p));     /* the application destroys it */
+    const StdVideoH264SequenceParameterSet *got = NULL;
+    CHECK_EQ(vkv4l2_session_params_h264(p, 0, 0, &got, NULL), 0); /* still readable */
+    CHECK(!vkv4l2_session_params_unref(p));
+    CHECK(vkv4l2_session_params_unref(p));      /* the last recording is reset */
+    vkv4l2_session_params_destroy(p);
+}
+
 int main(void)
 {
     RUN(test_deep_copy);
@@ -524,5 +548,6 @@ int main(void)
     RUN(test_create_errors);
     RUN(test_update_rules);
     RUN(test_concurrent_updates);
+    RUN(test_references);
     return check_failures ? 1 : 0;
 }

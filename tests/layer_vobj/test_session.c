@@ -166,9 +166,30 @@ static void test_std_header(void)
     CHECK_EQ(check(&s), VK_ERROR_VIDEO_STD_VERSION_NOT_SUPPORTED_KHR);
 }
 
+/* Decode output / DPB features on NV12 in optimal tiling only, and only
+ * where a decoder was found. */
+static void test_format_features(void)
+{
+    const VkFormatFeatureFlags2 both = VK_FORMAT_FEATURE_2_VIDEO_DECODE_OUTPUT_BIT_KHR |
+                                       VK_FORMAT_FEATURE_2_VIDEO_DECODE_DPB_BIT_KHR;
+    CHECK_EQ(vkv4l2_video_format_features(&support, VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+                                          VK_IMAGE_TILING_OPTIMAL), both);
+    CHECK_EQ(vkv4l2_video_format_features(&support, VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+                                          VK_IMAGE_TILING_LINEAR), 0);
+    CHECK_EQ(vkv4l2_video_format_features(&support, VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+                                          VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT), 0);
+    CHECK_EQ(vkv4l2_video_format_features(&support, VK_FORMAT_G8_B8_R8_3PLANE_420_UNORM,
+                                          VK_IMAGE_TILING_OPTIMAL), 0);
+    CHECK_EQ(vkv4l2_video_format_features(&support, VK_FORMAT_R8_UNORM, VK_IMAGE_TILING_OPTIMAL), 0);
+    const struct vkv4l2_video_support none = { .h264 = false };
+    CHECK_EQ(vkv4l2_video_format_features(&none, VK_FORMAT_G8_B8R8_2PLANE_420_UNORM,
+                                          VK_IMAGE_TILING_OPTIMAL), 0);
+}
+
 int main(void)
 {
     RUN(test_valid_and_init);
+    RUN(test_format_features);
     RUN(test_refusals);
     RUN(test_std_header);
     return check_failures ? 1 : 0;

@@ -8,6 +8,10 @@
  *    vkCreateImage has the inode of a mapping lavapipe made at vkAllocateMemory;
  *  - a sentinel the emulator's control API writes into that dma-buf reads
  *    back through the VkImage (vkCmdCopyImageToBuffer);
+ *  - the same for images bound as GStreamer binds them (requirements 1, no
+ *    dedicated allocation) and as a sub-allocator does (at an offset in a
+ *    larger block): the layer imports the dma-buf itself, the driver maps it,
+ *    and the mapping goes away with the image;
  *  - no validation error (the validation layer runs above ours here). */
 #include <dirent.h>
 #include <stdlib.h>
@@ -145,6 +149,41 @@ static int create_image(struct wsi_vk *vk, uint32_t w, uint32_t h, VkImage *out)
     return 0;
 }
 
+/* How the application allocates and binds the image's memory. */
+enum alloc_mode {
+    ALLOC_DEDICATED, /* FFmpeg: requirements 2, dedicated when preferred */
+    ALLOC_PLAIN,     /* GStreamer: requirements 1, an allocation of its own, bound at 0 */
+    ALLOC_SUBALLOC,  /* a sub-allocator: a larger block, bound at an offset */
+};
+
+static int alloc_bind_plain(struct wsi_vk *vk, VkImage image, VkDeviceMemory *mem,
+                            enum alloc_mode mode, bool zero_copy)
+{
+    /* What the layer says about a zero-copy image (the copy rung's are the
+     * driver's answers): dedicated allocation preferred, not required (so
+     * binding other memory is valid usage). */
+    VkMemoryDedicatedRequirements ded = { .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS };
+    VkMemoryRequirements2 req2 = { .sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2, .pNext = &ded };
+    const VkImageMemoryRequirementsInfo2 ri = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_REQUIREMENTS_INFO_2, .image = image};
+    vkGetImageMemoryRequirements2(vk->dev.handle, &ri, &req2);
+    if (zero_copy && (!ded.prefersDedicatedAllocation || ded.requiresDedicatedAllocation))
+        FAIL("dedicated allocation: prefers %u requires %u, want 1 0",
+             ded.prefersDedicatedAllocation, ded.requiresDedicatedAllocation);
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(vk->dev.handle, image, &req);
+    int type = wsi_vk_memory_type(vk, req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    if (type < 0)
+        FAIL("no device-local memory type");
+    VkDeviceSize offset = mode == ALLOC_SUBALLOC ? (4096 + req.alignment - 1) / req.alignment * req.alignment : 0;
+    const VkMemoryAllocateInfo ai = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .allocationSize = offset + req.size, .memoryTypeIndex = (uint32_t)type};
+    VK_CHECK(vkAllocateMemory(vk->dev.handle, &ai, NULL, mem));
+    VK_CHECK(vkBindImageMemory(vk->dev.handle, image, *mem, offset));
+    return 0;
+}
+
 static int alloc_bind(struct wsi_vk *vk, VkImage image, VkDeviceMemory *mem)
 {
     VkMemoryDedicatedRequirements ded = { .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS };
@@ -202,7 +241,8 @@ static bool mapped_inode(ino_t ino)
     return found;
 }
 
-static int test_image(struct wsi_vk *vk, uint32_t w, uint32_t h, bool zero_copy)
+static int test_image(struct wsi_vk *vk, uint32_t w, uint32_t h, bool zero_copy,
+                      enum alloc_mode mode)
 {
     int before[64], after[64];
     int nb = emu_fds(before, 64);
@@ -236,7 +276,8 @@ static int test_image(struct wsi_vk *vk, uint32_t w, uint32_t h, bool zero_copy)
     }
     if (fd < 0)
         FAIL("%ux%u: no CAPTURE dma-buf held by the layer", w, h);
-    if (alloc_bind(vk, image, &mem))
+    if (mode == ALLOC_DEDICATED ? alloc_bind(vk, image, &mem)
+                                : alloc_bind_plain(vk, image, &mem, mode, zero_copy))
         return -1;
     struct stat st;
     fstat(fd, &st);
@@ -269,6 +310,8 @@ static int test_image(struct wsi_vk *vk, uint32_t w, uint32_t h, bool zero_copy)
     vkFreeMemory(vk->dev.handle, mem, NULL);
     if (emu_fds(after, 64) != nb)
         FAIL("%ux%u: CAPTURE dma-buf still open after vkDestroyImage", w, h);
+    if (zero_copy && mapped_inode(st.st_ino))
+        FAIL("%ux%u: the driver still maps the CAPTURE dma-buf after vkDestroyImage", w, h);
     return 0;
 }
 
@@ -277,9 +320,12 @@ int main(void)
     static struct wsi_vk vk;
     if (create_device(&vk))
         return 1;
-    int ret = test_image(&vk, 640, 368, true);
-    ret = ret ? ret : test_image(&vk, 1920, 1088, true);
-    ret = ret ? ret : test_image(&vk, 864, 480, false);
+    int ret = test_image(&vk, 640, 368, true, ALLOC_DEDICATED);
+    ret = ret ? ret : test_image(&vk, 1920, 1088, true, ALLOC_DEDICATED);
+    ret = ret ? ret : test_image(&vk, 864, 480, false, ALLOC_DEDICATED);
+    ret = ret ? ret : test_image(&vk, 640, 368, true, ALLOC_PLAIN);
+    ret = ret ? ret : test_image(&vk, 640, 368, true, ALLOC_SUBALLOC);
+    ret = ret ? ret : test_image(&vk, 864, 480, false, ALLOC_PLAIN);
     vkDestroyCommandPool(vk.dev.handle, vk.pool, NULL);
     vkDestroyDevice(vk.dev.handle, NULL);
     PFN_vkDestroyDebugUtilsMessengerEXT destroy_messenger =

@@ -14,7 +14,15 @@
  *   rkvdec and cedrus copy the lists to the hardware as they are.
  * So each list is de-zig-zagged with the frame zig-zag scan (8.5.6: the
  * inverse scan of scaling lists always uses the frame scan, also for field
- * pictures and MBAFF), never the field scan. */
+ * pictures and MBAFF), never the field scan.
+ *
+ * Lists that are not present: clients fill them with the values the
+ * fall-back rules give (FFmpeg, GStreamer), and Mesa's Vulkan Video drivers
+ * take every list as given, whatever the masks say.  GStreamer relies on
+ * it: its present mask is a single bit (bit 0 = "the SPS/PPS has a
+ * matrix") over fully resolved lists.  So a list that is not present but
+ * holds valid values (1..255) is taken as given; only an empty one (zeros)
+ * is resolved here by the fall-back rules. */
 #include "h264_ctrls.h"
 
 #include <errno.h>
@@ -65,6 +73,14 @@ static void set_flat(struct lists *l)
  * values, or the default list when its useDefaultScalingMatrixFlag is set;
  * a list that is not present falls back.  Lists 8..11 only exist for 4:4:4
  * but resolving them regardless is harmless. */
+static bool valid_list(const uint8_t *l, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (l[k] == 0)
+            return false;
+    return true;
+}
+
 static int resolve(const StdVideoH264ScalingLists *sl, const struct lists *seq,
                    struct lists *out)
 {
@@ -74,12 +90,13 @@ static int resolve(const StdVideoH264ScalingLists *sl, const struct lists *seq,
         bool inter = i < 6 ? i >= 3 : ((i - 6) & 1);
         uint8_t *dst = i < 6 ? out->l4[i] : out->l8[i - 6];
         size_t n = i < 6 ? 16 : 64;
+        const uint8_t *given = i < 6 ? sl->ScalingList4x4[i] : sl->ScalingList8x8[i - 6];
         const uint8_t *src;
 
         if (present && use_default)
             src = i < 6 ? default_4x4[inter] : default_8x8[inter];
-        else if (present)
-            src = i < 6 ? sl->ScalingList4x4[i] : sl->ScalingList8x8[i - 6];
+        else if (present || valid_list(given, n))
+            src = given;
         else if (i == 0 || i == 3 || i == 6 || i == 7)
             /* Rule A: the default list; rule B: the sequence-level list. */
             src = seq ? (i < 6 ? seq->l4[i] : seq->l8[i - 6])

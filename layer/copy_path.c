@@ -169,6 +169,10 @@ static void take_jobs(struct vkv4l2_device *dev, struct vkv4l2_copy_state *s, Vk
             hit |= job->triggers[t] == sem && job->values[t] <= value;
         if (!hit || !reads_job(dev, job, ncb, cbs, cb_stride))
             continue;
+        /* A job that does not fit stays for the next reader: taking it
+         * without its copy would leave its frame unwritten. */
+        if (out->image_count + job->image_count > MAX_JOB_IMAGES)
+            continue;
         for (uint32_t i = 0; i < job->image_count && out->image_count < MAX_JOB_IMAGES; i++) {
             out->images[out->image_count] = job->images[i];
             out->layers[out->image_count++] = job->layers[i];

@@ -26,14 +26,15 @@ validation_setup() {
     # defaults) breaking the rules on any driver: a thread submits a decode
     # that references a DPB slot before the submission that decodes into
     # that slot (VUID-vkCmdBeginVideoCodingKHR-slotIndex-07239,
-    # VUID-vkCmdDecodeVideoKHR-pDecodeInfo-07266: validation checks the
+    # VUID-vkCmdDecodeVideoKHR-pDecodeInfo-07266, and -pPictureResource-07265
+    # when the slot still holds its previous picture: validation checks the
     # submission order, which is the inversion the decode queue sorts out by
     # data, docs/architecture.md).  Leaked image views at exit
     # (VUID-vkDestroyDevice-device-05137 naming a VkImageView) are set aside
     # in validation_errors, in both positions: FFmpeg creates every view.
     local filter=VUID-VkSamplerYcbcrConversionCreateInfo-xChromaOffset-01652
     [ "$1" = above ] &&
-        filter=$filter,VUID-vkCmdBeginVideoCodingKHR-slotIndex-07239,VUID-vkCmdDecodeVideoKHR-pDecodeInfo-07266
+        filter=$filter,VUID-vkCmdBeginVideoCodingKHR-slotIndex-07239,VUID-vkCmdDecodeVideoKHR-pDecodeInfo-07266,VUID-vkCmdBeginVideoCodingKHR-pPictureResource-07265
     export VK_KHRONOS_VALIDATION_MESSAGE_ID_FILTER=$filter
 }
 
